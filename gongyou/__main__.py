@@ -1,0 +1,3 @@
+from gongyou.manage import main
+
+main()

@@ -1,0 +1,31 @@
+"""The one NinjaAPI of Gongyou, under /api/v1/, with a router per app."""
+
+from ninja import NinjaAPI
+
+from gongyou.accounts.api import router as accounts_router
+from gongyou.accounts.auth import BearerAuth
+from gongyou.classifications.api import router as classifications_router
+from gongyou.core.api import install_error_handlers, session_auth
+from gongyou.regions.api import router as regions_router
+from gongyou.stations.api import router as stations_router
+from gongyou.workers.api import router as workers_router
+
+api = NinjaAPI(
+    title="Gongyou API",
+    version="1",
+    description=(
+        "The contract partner systems integrate with. Authenticate with `Authorization: Bearer <token>` "
+        "(POST /api/v1/auth/token). Errors share one shape: `{code, message, fields}`. Lists are "
+        "`{items, count}` with `limit` and `offset`. ID numbers and phones are masked; reveal is audited."
+    ),
+    auth=[BearerAuth(), session_auth()],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", regions_router)
+api.add_router("", classifications_router)
+api.add_router("", workers_router)
+api.add_router("", stations_router)

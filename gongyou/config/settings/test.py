@@ -1,0 +1,25 @@
+"""Test settings: fixed throw-away keys (never used outside tests), fast hashing, immediate tasks."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+SECRET_KEY = "test-only-secret-key-not-for-any-deployment"  # noqa: S105
+# Throw-away keys for tests only (32 zero-ish bytes); real keys come from the environment.
+PII_KEYS = "t1:dGVzdC1vbmx5LWtleS0xLTMyLWJ5dGVzLWxvbmcteHg=,t0:dGVzdC1vbmx5LWtleS0wLTMyLWJ5dGVzLWxvbmcteHg="
+PII_INDEX_KEY = "dGVzdC1vbmx5LWluZGV4LWtleS0zMi1ieXRlcy1sb25n"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.environ.get(
+    "DATABASE_URL"
+):
+    DATABASES["default"]["NAME"] = ":memory:"
+    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA foreign_keys=ON;"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].pop("OPTIONS", None)
+LANGUAGE_CODE = "zh-hans"

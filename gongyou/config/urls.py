@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from gongyou.core import views as core_views
+
+from .api import api
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("gongyou.accounts.urls")),
+    path("workers/", include("gongyou.workers.urls")),
+    path("stations/", include("gongyou.stations.urls")),
+    path("", include("gongyou.core.urls")),
+]

@@ -1,0 +1,83 @@
+"""`gongyou serve`: gunicorn (WSGI, sync workers) plus the background-task worker, supervised together."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Gongyou on 127.0.0.1:$GONGYOU_PORT (default 8000) with gunicorn and run the task worker."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--port", type=int, default=int(os.environ.get("GONGYOU_PORT", "8000")))
+        parser.add_argument("--host", default=os.environ.get("GONGYOU_HOST", "127.0.0.1"))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("GONGYOU_WEB_WORKERS", str((os.cpu_count() or 1) * 2 + 1))),
+        )
+        parser.add_argument("--no-task-worker", action="store_true")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        env = os.environ.copy()
+        web = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "gongyou.config.wsgi:application",
+            "--bind",
+            f"{opts['host']}:{opts['port']}",
+            "--workers",
+            str(opts["workers"]),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "20",
+            "--access-logfile",
+            "-" if os.environ.get("GONGYOU_ACCESS_LOG") else "/dev/null",
+            "--max-requests",
+            "20000",
+            "--max-requests-jitter",
+            "2000",
+        ]
+        procs = [subprocess.Popen(web, env=env)]  # noqa: S603 - fixed argv
+        if not opts["no_task_worker"]:
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "gongyou", "db_worker", "--interval", "1"], env=env
+                )
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"Gongyou on http://{opts['host']}:{opts['port']}/  (Ctrl-C stops)")
+        )
+
+        def stop(signum: int, _frame: Any) -> None:
+            for p in procs:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(p.poll() is None for p in procs):
+                time.sleep(0.5)
+        finally:
+            stop(signal.SIGTERM, None)
+            deadline = time.monotonic() + 25
+            for p in procs:
+                try:
+                    p.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        codes = [p.returncode for p in procs]
+        if any(c not in (0, -signal.SIGTERM, None) for c in codes):
+            raise SystemExit(1)

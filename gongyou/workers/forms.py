@@ -1,0 +1,341 @@
+"""Forms of the registry pages: they parse and render; every rule lives in workers.services.
+
+Fields are optional here on purpose: the service validates all fields at once and its
+messages (ApplicationError.fields) are attached to the inputs they concern.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from gongyou.classifications.enums import (
+    CertificateKind,
+    EducationLevel,
+    EmploymentForm,
+    Industry,
+    Sex,
+    SkillLevel,
+)
+from gongyou.classifications.selectors import occupation_names
+from gongyou.core.errors import ApplicationError
+from gongyou.regions.selectors import region_is_known, region_label
+
+from .enums import ConsentMethod, ConsentPurpose, MigrationScope
+
+ANY = [("", _("Any"))]
+NOT_GIVEN = [("", _("Not given"))]
+
+
+def region_input(field: str) -> forms.TextInput:
+    """A 6-digit code input whose suggestions and place name come from workers:region_options."""
+    return forms.TextInput(
+        attrs={
+            "inputmode": "numeric",
+            "maxlength": "6",
+            "autocomplete": "off",
+            "list": f"{field}-options",
+            "class": "code",
+            "data-lookup": "region",
+            "hx-get": reverse_lazy("workers:region_options"),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": f"#{field}-options",
+            "hx-vals": json.dumps({"field": field}),
+            "hx-sync": "this:replace",
+        }
+    )
+
+
+def occupation_input() -> forms.TextInput:
+    return forms.TextInput(
+        attrs={
+            "autocomplete": "off",
+            "list": "occupation-options",
+            "class": "code",
+            "data-lookup": "occupation",
+            "hx-get": reverse_lazy("workers:occupation_options"),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": "#occupation-options",
+            "hx-vals": json.dumps({"field": "occupation"}),
+            "hx-sync": "this:replace",
+        }
+    )
+
+
+class LookupLabelsMixin:
+    """Put the place / occupation name of the current value beside code inputs (`field.current_label`)."""
+
+    def fill_lookup_labels(self) -> None:
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            kind = field.widget.attrs.get("data-lookup")
+            value = str(self[name].value() or "").strip()  # type: ignore[index]
+            if kind == "region" and value:
+                field.current_label = region_label(value) if region_is_known(value) else ""
+            elif kind == "occupation" and value:
+                field.current_label = occupation_names().get(value, "")
+
+
+class ServiceErrorsMixin(LookupLabelsMixin):
+    """Show an ApplicationError: its message on top, each field message beside its input."""
+
+    service_error: ApplicationError | None = None
+    required_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("use_required_attribute", False)
+        super().__init__(*args, **kwargs)
+        for name in self.required_fields:
+            self.fields[name].show_required = True  # type: ignore[attr-defined]
+        self.fill_lookup_labels()
+
+    def add_service_error(self, exc: ApplicationError) -> None:
+        self.service_error = exc
+        for field, error in exc.fields.items():
+            name = field if field in self.fields else None  # type: ignore[attr-defined]
+            if name:
+                bound = self[name]  # type: ignore[index]
+                ids = [f"{bound.auto_id}_error"] + (
+                    [f"{bound.auto_id}_helptext"] if bound.help_text else []
+                )
+                self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)  # type: ignore[attr-defined]
+            self.add_error(name, error["message"])  # type: ignore[attr-defined]
+
+
+class WorkerSearchForm(LookupLabelsMixin, forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fill_lookup_labels()
+
+    national_id = forms.CharField(
+        label=_("ID number"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "code"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    name = forms.CharField(label=_("Name"), required=False, max_length=50)
+    region = forms.CharField(
+        label=_("Region code"), required=False, max_length=6, widget=region_input("region")
+    )
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=ANY + Sex.choices)
+    education = forms.ChoiceField(
+        label=_("Education"), required=False, choices=ANY + EducationLevel.choices
+    )
+    industry = forms.ChoiceField(
+        label=_("Industry"), required=False, choices=ANY + Industry.choices
+    )
+    employment_form = forms.ChoiceField(
+        label=_("Employment form"), required=False, choices=ANY + EmploymentForm.choices
+    )
+    migration_scope = forms.ChoiceField(
+        label=_("Migration"), required=False, choices=ANY + MigrationScope.choices
+    )
+
+
+class WorkerFieldsForm(ServiceErrorsMixin, forms.Form):
+    """The editable fields shared by registration and editing."""
+
+    name = forms.CharField(
+        label=_("Name"), required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    phone = forms.CharField(
+        label=_("Mobile"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    hukou_region = forms.CharField(
+        label=_("Hukou region code"),
+        required=False,
+        widget=region_input("hukou_region"),
+        help_text=_("6 digits; type a code or a place name to see suggestions."),
+    )
+    current_region = forms.CharField(
+        label=_("Current region code"),
+        required=False,
+        widget=region_input("current_region"),
+        help_text=_("Where the worker lives and works now."),
+    )
+    current_address = forms.CharField(label=_("Current address"), required=False)
+    education = forms.ChoiceField(
+        label=_("Education"), required=False, choices=NOT_GIVEN + EducationLevel.choices
+    )
+    employment_form = forms.ChoiceField(
+        label=_("Employment form"), required=False, choices=NOT_GIVEN + EmploymentForm.choices
+    )
+    industry = forms.ChoiceField(
+        label=_("Industry"), required=False, choices=NOT_GIVEN + Industry.choices
+    )
+    occupation = forms.CharField(
+        label=_("Occupation code"),
+        required=False,
+        widget=occupation_input(),
+        help_text=_("Type a code or an occupation name to see suggestions."),
+    )
+    union_member = forms.BooleanField(label=_("Trade-union member"), required=False)
+    union_joined_on = forms.CharField(
+        label=_("Joined the union on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class WorkerRegisterForm(WorkerFieldsForm):
+    required_fields = ("national_id", "name", "phone", "hukou_region", "current_region")
+
+    national_id = forms.CharField(
+        label=_("ID number"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "code", "autofocus": True}),
+        help_text=_("18 characters; sex and birth date are read from it."),
+    )
+    consent = forms.BooleanField(
+        label=_("The worker agrees to registration (privacy notice read)"), required=False
+    )
+    consent_method = forms.ChoiceField(
+        label=_("How consent was given"),
+        required=False,
+        choices=ConsentMethod.choices,
+        initial=ConsentMethod.PAPER,
+    )
+
+    field_order = ["national_id", "name", "phone"]
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class WorkerEditForm(WorkerFieldsForm):
+    """Editing sends only the fields that changed; the phone is left alone when empty."""
+
+    national_id = forms.CharField(
+        label=_("Correct the ID number"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "code"}),
+        help_text=_("Administrators only. Leave empty to keep the current number."),
+    )
+
+    def __init__(
+        self, *args: Any, can_correct_id: bool = False, phone_masked: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_correct_id:
+            del self.fields["national_id"]
+        self.fields["phone"].help_text = _("Leave empty to keep the current number.")
+        if phone_masked:
+            self.fields["phone"].widget.attrs["placeholder"] = phone_masked
+
+    def service_data(self) -> dict[str, Any]:
+        data = {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name not in ("phone", "national_id")
+        }
+        for name in ("phone", "national_id"):
+            if self.cleaned_data.get(name):
+                data[name] = self.cleaned_data[name]
+        return data
+
+
+def worker_initial(worker: Any) -> dict[str, Any]:
+    return {
+        "name": worker.name,
+        "hukou_region": worker.hukou_region_id,
+        "current_region": worker.current_region_id,
+        "current_address": worker.current_address,
+        "education": worker.education,
+        "employment_form": worker.employment_form,
+        "industry": worker.industry,
+        "occupation": worker.occupation_id or "",
+        "union_member": worker.union_member,
+        "union_joined_on": worker.union_joined_on.isoformat() if worker.union_joined_on else "",
+    }
+
+
+REVEAL_PURPOSES = [
+    ("", _("Choose a reason…")),
+    ("case", _("Handling the worker's case")),
+    ("contact", _("Contacting the worker")),
+    ("verify", _("Checking the worker's identity")),
+    ("referral", _("Referral to a partner department")),
+]
+
+
+class RevealForm(forms.Form):
+    field = forms.ChoiceField(
+        choices=[("national_id", _("ID number")), ("phone", _("Mobile"))], widget=forms.HiddenInput
+    )
+    purpose = forms.ChoiceField(
+        label=_("Reason"),
+        choices=REVEAL_PURPOSES,
+        required=False,
+        widget=forms.Select(attrs={"required": True}),
+    )
+    detail = forms.CharField(label=_("Details (optional)"), required=False, max_length=150)
+
+    def purpose_text(self) -> str:
+        labels = dict(REVEAL_PURPOSES)
+        reason = (
+            str(labels.get(self.cleaned_data.get("purpose") or "", ""))
+            if self.cleaned_data.get("purpose")
+            else ""
+        )
+        return ": ".join(p for p in (reason, self.cleaned_data.get("detail", "").strip()) if p)
+
+
+class CertificateForm(ServiceErrorsMixin, forms.Form):
+    required_fields = ("occupation", "certificate_no", "issuing_organisation", "issued_on")
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=CertificateKind.choices, initial=CertificateKind.SKILL_LEVEL
+    )
+    occupation = forms.CharField(
+        label=_("Occupation code"),
+        required=False,
+        widget=occupation_input(),
+    )
+    level = forms.TypedChoiceField(
+        label=_("Skill level"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("None")), *SkillLevel.choices],
+    )
+    certificate_no = forms.CharField(label=_("Certificate number"), required=False)
+    issuing_organisation = forms.CharField(label=_("Issued by"), required=False)
+    issued_on = forms.CharField(
+        label=_("Issued on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.CharField(
+        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "cert")
+        super().__init__(*args, **kwargs)
+
+
+class ConsentForm(ServiceErrorsMixin, forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    granted = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("yes", _("Granted")), ("no", _("Withdrawn"))],
+        initial="yes",
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    method = forms.ChoiceField(
+        label=_("Method"), choices=ConsentMethod.choices, initial=ConsentMethod.PAPER
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "consent")
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,130 @@
+"""Reads of the registry, always starting from the policy's scoped queryset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from gongyou.accounts.policies import Actor
+from gongyou.core import crypto
+from gongyou.core.errors import NotFound
+from gongyou.core.models import AuditEvent
+from gongyou.regions.selectors import region_range_q
+
+from .identity import IdentityError, normalise_national_id, normalise_phone, parse_national_id
+from .models import Consent, SkillCertificate, Worker
+from .policies import workers_visible_to
+
+
+def national_id_lookup_hash(raw: str) -> str | None:
+    """The lookup hash of any spelling that normalises to a valid number (15 or 18 digits)."""
+    from gongyou.regions.selectors import province_codes
+
+    try:
+        number = parse_national_id(raw, provinces=province_codes()).number
+    except IdentityError:
+        number = normalise_national_id(raw)
+        if not number:
+            return None
+    return crypto.blind_index(number, context="national_id")
+
+
+def phone_lookup_hash(raw: str) -> str | None:
+    number = normalise_phone(raw)
+    return crypto.blind_index(number, context="phone") if number else None
+
+
+@dataclass
+class WorkerFilter:
+    national_id: str | None = None
+    phone: str | None = None
+    name: str | None = None
+    region: str | None = None  # current region subtree (6-digit code of any level)
+    hukou_region: str | None = None
+    sex: str | None = None
+    education: str | None = None
+    industry: str | None = None
+    employment_form: str | None = None
+    occupation: str | None = None
+    migration_scope: str | None = None
+    union_member: bool | None = None
+    born_after: dt.date | None = None
+    born_before: dt.date | None = None
+
+
+def _prefix(code: str) -> str:
+    from gongyou.accounts.policies import region_prefix
+
+    return region_prefix(code)
+
+
+def worker_list(*, actor: Actor, filters: WorkerFilter | None = None) -> QuerySet[Worker]:
+    qs = workers_visible_to(actor)
+    f = filters or WorkerFilter()
+    if f.national_id:
+        qs = qs.filter(national_id_hash=national_id_lookup_hash(f.national_id) or "-")
+    if f.phone:
+        qs = qs.filter(phone_hash=phone_lookup_hash(f.phone) or "-")
+    if f.name:
+        qs = qs.filter(name__contains=f.name.strip())
+    if f.region:
+        qs = qs.filter(region_range_q("current_region_id", _prefix(f.region)))
+    if f.hukou_region:
+        qs = qs.filter(region_range_q("hukou_region_id", _prefix(f.hukou_region)))
+    for field in ("sex", "education", "industry", "employment_form", "migration_scope"):
+        value = getattr(f, field)
+        if value:
+            qs = qs.filter(**{field: value})
+    if f.occupation:
+        qs = qs.filter(occupation_id__startswith=f.occupation)
+    if f.union_member is not None:
+        qs = qs.filter(union_member=f.union_member)
+    if f.born_after:
+        qs = qs.filter(birth_date__gte=f.born_after)
+    if f.born_before:
+        qs = qs.filter(birth_date__lte=f.born_before)
+    return qs.select_related("current_region", "hukou_region", "occupation").order_by("-id")
+
+
+def worker_get(*, actor: Actor, worker_id: int) -> Worker:
+    try:
+        return (
+            workers_visible_to(actor)
+            .select_related(
+                "current_region", "hukou_region", "occupation", "registered_by", "registered_org"
+            )
+            .get(pk=worker_id)
+        )
+    except (Worker.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def worker_certificates(*, worker: Worker) -> QuerySet[SkillCertificate]:
+    return worker.certificates.select_related("occupation").order_by("-issued_on", "-id")
+
+
+def worker_consents(*, worker: Worker) -> QuerySet[Consent]:
+    return worker.consents.select_related("recorded_by").order_by("-recorded_at", "-id")
+
+
+def worker_current_consent(*, worker: Worker) -> dict[str, Any]:
+    """purpose -> latest decision."""
+    latest: dict[str, Any] = {}
+    for consent in worker_consents(worker=worker):
+        latest.setdefault(consent.purpose, consent)
+    return latest
+
+
+TIMELINE_EXCLUDED_ACTIONS = ("worker.reveal",)
+
+
+def worker_timeline(*, worker: Worker) -> QuerySet[AuditEvent]:
+    """What happened to the worker, newest first (registration, changes, visits, later modules)."""
+    return (
+        AuditEvent.objects.filter(worker_id=worker.pk)
+        .exclude(action__in=TIMELINE_EXCLUDED_ACTIONS)
+        .order_by("-at", "-id")
+    )

@@ -1,0 +1,532 @@
+"""Every write to the registry: register, update, reveal, certificates, consent.
+
+Each service validates all fields first (a request with several bad fields names all of them),
+then writes inside one transaction together with its audit row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongyou.accounts.enums import Role
+from gongyou.accounts.policies import Actor, Capability
+from gongyou.classifications.enums import (
+    CertificateKind,
+    EducationLevel,
+    EmploymentForm,
+    Industry,
+    SkillLevel,
+)
+from gongyou.classifications.selectors import occupation_names
+from gongyou.core import crypto
+from gongyou.core.audit import audit_record, diff, snapshot
+from gongyou.core.errors import Conflict, FieldError, FieldErrors, NotFound, PermissionDenied
+from gongyou.regions.selectors import province_codes, region_is_known, region_label
+
+from .enums import ConsentMethod, ConsentPurpose, MigrationScope, RevealField
+from .identity import IdentityError, mask_national_id, mask_phone, parse_mobile, parse_national_id
+from .models import Consent, SkillCertificate, Worker
+from .policies import worker_is_visible, worker_require_can_edit, worker_reveal_capability
+
+AUDIT_FIELDS = [
+    "national_id_masked",
+    "name",
+    "sex",
+    "birth_date",
+    "phone_masked",
+    "hukou_region",
+    "current_region",
+    "current_address",
+    "migration_scope",
+    "education",
+    "employment_form",
+    "industry",
+    "occupation",
+    "union_member",
+    "union_joined_on",
+]
+EDITABLE_FIELDS = [
+    "name",
+    "phone",
+    "hukou_region",
+    "current_region",
+    "current_address",
+    "education",
+    "employment_form",
+    "industry",
+    "occupation",
+    "union_member",
+    "union_joined_on",
+]
+_NAME_BAD = re.compile(r"[0-9<>{}\[\]\\/@#$%^&*=+|~_;:!?，,。]")
+
+
+class WorkerAlreadyRegistered(Conflict):
+    code = "worker_already_registered"
+    default_message = "A worker with this ID number is already registered."
+
+
+def migration_scope_for(*, hukou_region: str, current_region: str) -> str:
+    if hukou_region[:2] != current_region[:2]:
+        return MigrationScope.CROSS_PROVINCE
+    if hukou_region == current_region:
+        return MigrationScope.LOCAL
+    return MigrationScope.WITHIN_PROVINCE
+
+
+def _clean_name(value: Any, errors: FieldErrors) -> str | None:
+    name = re.sub(r"\s+", " ", str(value or "")).strip()
+    if not name:
+        errors.add("name", "required", _("Enter the worker's name."))
+        return None
+    if len(name) > 50:
+        errors.add("name", "too_long", _("A name has at most 50 characters."))
+        return None
+    if _NAME_BAD.search(name):
+        errors.add("name", "invalid_characters", _("A name cannot contain digits or symbols."))
+        return None
+    return name
+
+
+def _clean_region(field: str, value: Any, errors: FieldErrors) -> str | None:
+    code = str(value or "").strip()
+    if not code:
+        errors.add(field, "required", _("Choose a region."))
+        return None
+    if not re.fullmatch(r"\d{6}", code):
+        errors.add(field, "invalid_format", _("A region code has 6 digits."))
+        return None
+    if not region_is_known(code):
+        errors.add(
+            field, "unknown_region", _("%(code)s is not a known region code.") % {"code": code}
+        )
+        return None
+    return code
+
+
+def _clean_choice(field: str, value: Any, choices: list[str], errors: FieldErrors) -> str:
+    text = str(value or "").strip()
+    if text and text not in choices:
+        errors.add(
+            field,
+            "invalid_choice",
+            _("“%(v)s” is not one of the allowed values.") % {"v": text[:40]},
+        )
+        return ""
+    return text
+
+
+def _clean_date(
+    field: str, value: Any, errors: FieldErrors, *, allow_future: bool = False
+) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            errors.add(field, "invalid_date", _("Enter a date as YYYY-MM-DD."))
+            return None
+    if not allow_future and value > timezone.localdate():
+        errors.add(field, "in_future", _("The date cannot be in the future."))
+        return None
+    return value
+
+
+def _clean_occupation(value: Any, errors: FieldErrors, field: str = "occupation") -> str | None:
+    code = str(value or "").strip()
+    if not code:
+        return None
+    if code not in occupation_names():
+        errors.add(
+            field,
+            "unknown_occupation",
+            _("%(code)s is not a known occupation code.") % {"code": code[:20]},
+        )
+        return None
+    return code
+
+
+def _clean_fields(data: dict[str, Any], errors: FieldErrors, *, partial: bool) -> dict[str, Any]:
+    """Validate the editable fields present in `data` (all required ones unless partial)."""
+    out: dict[str, Any] = {}
+    if not partial or "name" in data:
+        out["name"] = _clean_name(data.get("name"), errors)
+    if not partial or "phone" in data:
+        raw = data.get("phone")
+        if raw in (None, "") and partial:
+            out["phone"] = ""
+        else:
+            try:
+                out["phone"] = parse_mobile(raw or "")
+            except IdentityError as exc:
+                errors.add("phone", exc.code, exc.message)
+    for field in ("hukou_region", "current_region"):
+        if not partial or field in data:
+            out[field] = _clean_region(field, data.get(field), errors)
+    if "current_address" in data:
+        address = str(data.get("current_address") or "").strip()
+        if len(address) > 200:
+            errors.add("current_address", "too_long", _("At most 200 characters."))
+        out["current_address"] = address[:200]
+    for field, choices in (
+        ("education", EducationLevel.values),
+        ("employment_form", EmploymentForm.values),
+        ("industry", Industry.values),
+    ):
+        if field in data:
+            out[field] = _clean_choice(field, data.get(field), choices, errors)
+    if "occupation" in data:
+        out["occupation"] = _clean_occupation(data.get("occupation"), errors)
+    if "union_member" in data:
+        out["union_member"] = bool(data.get("union_member"))
+    if "union_joined_on" in data:
+        out["union_joined_on"] = _clean_date("union_joined_on", data.get("union_joined_on"), errors)
+    return out
+
+
+def _apply(worker: Worker, values: dict[str, Any]) -> None:
+    for field, value in values.items():
+        if field == "phone":
+            worker.phone_enc = crypto.encrypt(value, context="phone") if value else ""
+            worker.phone_hash = crypto.blind_index(value, context="phone") if value else ""
+            worker.phone_masked = mask_phone(value) if value else ""
+        elif field in ("hukou_region", "current_region", "occupation"):
+            setattr(worker, f"{field}_id", value)
+        else:
+            setattr(worker, field, value)
+    worker.migration_scope = migration_scope_for(
+        hukou_region=worker.hukou_region_id, current_region=worker.current_region_id
+    )
+
+
+def _conflict(actor: Actor, existing: Worker) -> WorkerAlreadyRegistered:
+    if worker_is_visible(actor, existing):
+        return WorkerAlreadyRegistered(
+            _("This ID number is already registered to %(name)s (worker %(id)s).")
+            % {"name": existing.name, "id": existing.pk},
+            fields={"national_id": FieldError("already_registered", _("Already registered."))},
+            extra={
+                "existing_worker": {
+                    "id": existing.pk,
+                    "name": existing.name,
+                    "national_id": existing.national_id_masked,
+                    "current_region": existing.current_region_id,
+                }
+            },
+        )
+    return WorkerAlreadyRegistered(
+        _(
+            "This ID number is already registered by an organisation outside your area; contact it or your administrator."
+        ),
+        fields={"national_id": FieldError("already_registered", _("Already registered."))},
+    )
+
+
+def worker_register(*, actor: Actor, data: dict[str, Any]) -> Worker:
+    """Register a worker. Raises ValidationFailed (every bad field) or WorkerAlreadyRegistered (409)."""
+    actor.require(Capability.EDIT_WORKERS)
+    errors = FieldErrors()
+    national = None
+    try:
+        national = parse_national_id(data.get("national_id") or "", provinces=province_codes())
+    except IdentityError as exc:
+        errors.add("national_id", exc.code, exc.message)
+    values = _clean_fields(data, errors, partial=False)
+    consent_method = str(data.get("consent_method") or ConsentMethod.PAPER)
+    if data.get("consent") and consent_method not in ConsentMethod.values:
+        errors.add("consent_method", "invalid_choice", _("Choose how consent was given."))
+    if (
+        values.get("current_region")
+        and not actor.covers_region(values["current_region"])
+        and not (values.get("hukou_region") and actor.covers_region(values["hukou_region"]))
+    ):
+        errors.add(
+            "current_region",
+            "out_of_scope",
+            _("Register workers who live or have their hukou in your area."),
+        )
+    errors.raise_if_any()
+    assert national is not None
+    id_hash = crypto.blind_index(national.number, context="national_id")
+    existing = Worker.objects.filter(national_id_hash=id_hash).first()
+    if existing is not None:
+        raise _conflict(actor, existing)
+    worker = Worker(
+        national_id_enc=crypto.encrypt(national.number, context="national_id"),
+        national_id_hash=id_hash,
+        national_id_masked=mask_national_id(national.number),
+        sex=national.sex,
+        birth_date=national.birth_date,
+        registered_by=actor.user,
+        registered_org_id=actor.organisation_id,
+    )
+    _apply(
+        worker, {k: v for k, v in values.items() if k in EDITABLE_FIELDS or k == "current_address"}
+    )
+    try:
+        with transaction.atomic():
+            worker.save()
+            audit_record(
+                actor=actor.user,
+                action="worker.register",
+                entity=worker,
+                worker_id=worker.pk,
+                after=snapshot(worker, AUDIT_FIELDS),
+                region_code=worker.current_region_id,
+                summary=_("Registered %(name)s in %(region)s")
+                % {"name": worker.name, "region": region_label(worker.current_region_id)},
+            )
+            if data.get("consent"):
+                _consent_write(
+                    actor=actor,
+                    worker=worker,
+                    purpose=ConsentPurpose.REGISTRY,
+                    granted=True,
+                    method=consent_method,
+                )
+    except IntegrityError:
+        existing = Worker.objects.filter(national_id_hash=id_hash).first()
+        if existing is None:
+            raise
+        raise _conflict(actor, existing) from None
+    return worker
+
+
+@transaction.atomic
+def worker_update(*, actor: Actor, worker: Worker, data: dict[str, Any]) -> Worker:
+    """Change the fields present in `data`; only what changed is audited."""
+    worker_require_can_edit(actor, worker)
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    errors = FieldErrors()
+    unknown = set(data) - set(EDITABLE_FIELDS) - {"national_id"}
+    for field in sorted(unknown):
+        errors.add(field, "not_editable", _("This field cannot be changed here."))
+    national = None
+    if "national_id" in data:
+        if not (actor.roles & {Role.ORG_ADMIN, Role.SYSTEM_ADMIN}):
+            errors.add(
+                "national_id", "not_allowed", _("Only an administrator can correct an ID number.")
+            )
+        else:
+            try:
+                national = parse_national_id(data["national_id"] or "", provinces=province_codes())
+            except IdentityError as exc:
+                errors.add("national_id", exc.code, exc.message)
+    values = _clean_fields(
+        {k: v for k, v in data.items() if k in EDITABLE_FIELDS}, errors, partial=True
+    )
+    if values.get("current_region") and not (
+        actor.covers_region(values["current_region"])
+        or actor.covers_region(values.get("hukou_region") or worker.hukou_region_id)
+    ):
+        errors.add(
+            "current_region",
+            "out_of_scope",
+            _("The worker would leave your area; ask the destination organisation to update them."),
+        )
+    errors.raise_if_any()
+    before = snapshot(worker, AUDIT_FIELDS)
+    phone_hash_before = worker.phone_hash
+    if national is not None:
+        id_hash = crypto.blind_index(national.number, context="national_id")
+        other = Worker.objects.filter(national_id_hash=id_hash).exclude(pk=worker.pk).first()
+        if other is not None:
+            raise _conflict(actor, other)
+        worker.national_id_enc = crypto.encrypt(national.number, context="national_id")
+        worker.national_id_hash, worker.national_id_masked = (
+            id_hash,
+            mask_national_id(national.number),
+        )
+        worker.sex, worker.birth_date = national.sex, national.birth_date
+    _apply(worker, values)
+    after = snapshot(worker, AUDIT_FIELDS)
+    changed_before, changed_after = diff(before, after)
+    if not changed_after and worker.phone_hash == phone_hash_before:
+        return worker
+    worker.save()
+    audit_record(
+        actor=actor.user,
+        action="worker.update",
+        entity=worker,
+        worker_id=worker.pk,
+        before=changed_before,
+        after=changed_after,
+        region_code=worker.current_region_id,
+        summary=_("Changed %(fields)s") % {"fields": ", ".join(sorted(changed_after)) or "phone"},
+    )
+    return worker
+
+
+@transaction.atomic
+def worker_reveal(
+    *, actor: Actor, worker: Worker, fields: list[str], purpose: str = ""
+) -> dict[str, str]:
+    """Decrypt personal data for a role that needs it; every reveal is audited."""
+    if not worker_is_visible(actor, worker):
+        raise NotFound()
+    errors = FieldErrors()
+    if not fields:
+        errors.add("fields", "required", _("Say which fields to reveal."))
+    for field in fields:
+        if field not in RevealField.values:
+            errors.add("fields", "invalid_choice", _("Only national_id and phone can be revealed."))
+    for field in fields:
+        if field in RevealField.values and not actor.can(worker_reveal_capability(field)):
+            raise PermissionDenied(
+                _("Your role cannot see the full %(field)s.") % {"field": RevealField(field).label}
+            )
+    purpose = purpose.strip()
+    if not purpose:
+        errors.add(
+            "purpose",
+            "required",
+            _("State why you need to see it (PIPL: every reveal has a purpose)."),
+        )
+    elif len(purpose) > 200:
+        errors.add("purpose", "too_long", _("At most 200 characters."))
+    errors.raise_if_any()
+    out: dict[str, str] = {}
+    if "national_id" in fields:
+        out["national_id"] = crypto.decrypt(worker.national_id_enc, context="national_id")
+    if "phone" in fields:
+        out["phone"] = crypto.decrypt(worker.phone_enc, context="phone") if worker.phone_enc else ""
+    audit_record(
+        actor=actor.user,
+        action="worker.reveal",
+        entity=worker,
+        worker_id=worker.pk,
+        after={"fields": sorted(fields)},
+        purpose=purpose.strip(),
+        region_code=worker.current_region_id,
+        summary=_("Revealed %(fields)s") % {"fields": ", ".join(sorted(fields))},
+    )
+    return out
+
+
+@transaction.atomic
+def certificate_add(
+    *,
+    actor: Actor,
+    worker: Worker,
+    occupation: str,
+    level: int | None,
+    certificate_no: str,
+    issuing_organisation: str,
+    issued_on: Any,
+    kind: str = CertificateKind.SKILL_LEVEL,
+    expires_on: Any = None,
+) -> SkillCertificate:
+    worker_require_can_edit(actor, worker)
+    errors = FieldErrors()
+    occ = _clean_occupation(occupation, errors)
+    if occ is None and "occupation" not in errors.errors:
+        errors.add("occupation", "required", _("Choose the occupation."))
+    if kind not in CertificateKind.values:
+        errors.add("kind", "invalid_choice", _("Unknown certificate kind."))
+    if kind == CertificateKind.SKILL_LEVEL and level not in SkillLevel.values:
+        errors.add(
+            "level",
+            "invalid_choice",
+            _("Choose a skill level from 5 (junior) to 1 (senior technician)."),
+        )
+    number = re.sub(r"\s+", "", str(certificate_no or ""))
+    if not number:
+        errors.add("certificate_no", "required", _("Enter the certificate number."))
+    elif len(number) > 40:
+        errors.add("certificate_no", "too_long", _("At most 40 characters."))
+    issuer = str(issuing_organisation or "").strip()
+    if not issuer:
+        errors.add("issuing_organisation", "required", _("Enter who issued the certificate."))
+    issued = _clean_date("issued_on", issued_on, errors)
+    if issued is None and "issued_on" not in errors.errors:
+        errors.add("issued_on", "required", _("Enter the date of issue."))
+    expires = _clean_date("expires_on", expires_on, errors, allow_future=True)
+    if issued and expires and expires <= issued:
+        errors.add("expires_on", "before_issue", _("The expiry must be after the date of issue."))
+    if issued and issued < worker.birth_date:
+        errors.add(
+            "issued_on", "before_birth", _("The certificate cannot predate the worker's birth.")
+        )
+    errors.raise_if_any()
+    assert occ is not None and issued is not None  # guaranteed by the checks above
+    if SkillCertificate.objects.filter(issuing_organisation=issuer, certificate_no=number).exists():
+        raise Conflict(
+            _("This certificate number is already recorded for that issuer."),
+            fields={"certificate_no": FieldError("duplicate", _("Already recorded."))},
+        )
+    cert = SkillCertificate.objects.create(
+        worker=worker,
+        kind=kind,
+        occupation_id=occ,
+        level=level if kind == CertificateKind.SKILL_LEVEL else None,
+        certificate_no=number,
+        issuing_organisation=issuer,
+        issued_on=issued,
+        expires_on=expires,
+    )
+    audit_record(
+        actor=actor.user,
+        action="certificate.add",
+        entity=cert,
+        worker_id=worker.pk,
+        after=snapshot(
+            cert,
+            [
+                "kind",
+                "occupation",
+                "level",
+                "certificate_no",
+                "issuing_organisation",
+                "issued_on",
+                "expires_on",
+            ],
+        ),
+        region_code=worker.current_region_id,
+        summary=_("Certificate %(no)s: %(occ)s level %(level)s")
+        % {"no": number, "occ": occupation_names().get(occ or "", occ), "level": level or "-"},
+    )
+    return cert
+
+
+def _consent_write(
+    *, actor: Actor, worker: Worker, purpose: str, granted: bool, method: str
+) -> Consent:
+    errors = FieldErrors()
+    if purpose not in ConsentPurpose.values:
+        errors.add("purpose", "invalid_choice", _("Unknown consent purpose."))
+    if method not in ConsentMethod.values:
+        errors.add("method", "invalid_choice", _("Unknown consent method."))
+    errors.raise_if_any()
+    consent = Consent.objects.create(
+        worker=worker, purpose=purpose, granted=granted, method=method, recorded_by=actor.user
+    )
+    audit_record(
+        actor=actor.user,
+        action="consent.record",
+        entity=consent,
+        worker_id=worker.pk,
+        after={"purpose": purpose, "granted": granted, "method": method},
+        region_code=worker.current_region_id,
+        summary=(_("Consent granted: %(p)s") if granted else _("Consent withdrawn: %(p)s"))
+        % {"p": ConsentPurpose(purpose).label},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_record(
+    *, actor: Actor, worker: Worker, purpose: str, granted: bool, method: str
+) -> Consent:
+    worker_require_can_edit(actor, worker)
+    return _consent_write(
+        actor=actor, worker=worker, purpose=purpose, granted=granted, method=method
+    )

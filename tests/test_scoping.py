@@ -1,0 +1,140 @@
+"""Data scope, proven for every list and detail route of the API, for every role.
+
+Every role's user belongs to the Shenzhen federation (region 440300). In scope: a worker and a
+station in Nanshan (440305). Out of scope: a worker and a station in Beijing. Station staff are
+bound to the Nanshan station: even another Shenzhen station is out of their scope.
+"""
+
+import pytest
+
+from gongyou.accounts.enums import Role
+from gongyou.testing import api_client_for, make_national_id
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [r.value for r in Role]
+
+
+@pytest.fixture
+def world(admin_actor, worker_factory, station_factory, orgs):
+    from gongyou.stations.services import visit_log
+
+    home = station_factory(name="南山驿站")
+    sibling = station_factory(name="宝安驿站", region="440306")
+    away = station_factory(
+        name="朝阳驿站",
+        region="110105",
+        organisation=orgs["bj"].pk,
+        latitude=39.92,
+        longitude=116.44,
+    )
+    mine = worker_factory(current_region="440305", hukou_region="510104")
+    theirs = worker_factory(
+        current_region="110105",
+        hukou_region="110105",
+        national_id=make_national_id(region="110105"),
+    )
+    v_home, _ = visit_log(actor=admin_actor, station_id=home.pk, service="rest", worker_id=mine.pk)
+    v_away, _ = visit_log(actor=admin_actor, station_id=away.pk, service="rest")
+    v_sibling, _ = visit_log(actor=admin_actor, station_id=sibling.pk, service="rest")
+    return {
+        "home": home,
+        "sibling": sibling,
+        "away": away,
+        "mine": mine,
+        "theirs": theirs,
+        "v_home": v_home,
+        "v_away": v_away,
+        "v_sibling": v_sibling,
+    }
+
+
+def client_for(role, make_user, world):
+    station = world["home"] if role == Role.STATION_STAFF else None
+    return api_client_for(make_user(role, org="sz", station=station))
+
+
+def ids(res):
+    assert res.status_code == 200, res.content
+    return {item["id"] for item in res.json()["items"]}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_worker_routes(role, make_user, world):
+    c = client_for(role, make_user, world)
+    mine, theirs = world["mine"].pk, world["theirs"].pk
+    listed = ids(c.get("/api/v1/workers"))
+    assert mine in listed and theirs not in listed
+    for suffix in ("", "/certificates", "/timeline"):
+        assert c.get(f"/api/v1/workers/{mine}{suffix}").status_code == 200
+        assert c.get(f"/api/v1/workers/{theirs}{suffix}").status_code == 404
+    assert (
+        c.patch(
+            f"/api/v1/workers/{theirs}", {"name": "x"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert (
+        c.post(
+            f"/api/v1/workers/{theirs}/reveal",
+            {"fields": ["phone"]},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    assert (
+        c.get("/api/v1/workers", {"national_id": world["theirs"].national_id_masked}).json()[
+            "count"
+        ]
+        == 0
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_station_routes(role, make_user, world):
+    c = client_for(role, make_user, world)
+    listed = ids(c.get("/api/v1/stations"))
+    near = ids(c.get("/api/v1/stations", {"near": "39.92,116.44"}))
+    assert (
+        world["home"].pk in listed
+        and world["away"].pk not in listed
+        and world["away"].pk not in near
+    )
+    sibling_visible = role != Role.STATION_STAFF
+    assert (world["sibling"].pk in listed) is sibling_visible
+    for suffix in ("", "/today"):
+        assert c.get(f"/api/v1/stations/{world['home'].pk}{suffix}").status_code == 200
+        assert c.get(f"/api/v1/stations/{world['away'].pk}{suffix}").status_code == 404
+        assert c.get(f"/api/v1/stations/{world['sibling'].pk}{suffix}").status_code == (
+            200 if sibling_visible else 404
+        )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_visit_routes(role, make_user, world):
+    c = client_for(role, make_user, world)
+    listed = ids(c.get("/api/v1/visits"))
+    assert world["v_home"].pk in listed and world["v_away"].pk not in listed
+    assert c.get(f"/api/v1/visits/{world['v_home'].pk}").status_code == 200
+    assert c.get(f"/api/v1/visits/{world['v_away'].pk}").status_code == 404
+    sibling_status = 404 if role == Role.STATION_STAFF else 200
+    assert c.get(f"/api/v1/visits/{world['v_sibling'].pk}").status_code == sibling_status
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_organisation_and_token_routes(role, make_user, world, orgs):
+    c = client_for(role, make_user, world)
+    listed = ids(c.get("/api/v1/organisations"))
+    assert (
+        orgs["sz"].pk in listed
+        and orgs["bj"].pk not in listed
+        and orgs["national"].pk not in listed
+    )
+    tokens = c.get("/api/v1/tokens").json()["items"]
+    assert all(t["user"].startswith("u") for t in tokens)
+
+
+def test_national_scope_sees_everything(api, world):
+    listed = ids(api.get("/api/v1/workers"))
+    assert {world["mine"].pk, world["theirs"].pk} <= listed
+    assert api.get(f"/api/v1/stations/{world['away'].pk}").status_code == 200
