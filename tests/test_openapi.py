@@ -13,6 +13,7 @@ ROUTES = {
     ("get", "/api/v1/organisations"),
     ("get", "/api/v1/regions"),
     ("get", "/api/v1/regions/{code}"),
+    ("patch", "/api/v1/regions/{code}"),
     ("get", "/api/v1/occupations"),
     ("get", "/api/v1/classifications"),
     ("post", "/api/v1/workers"),

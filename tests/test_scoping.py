@@ -138,3 +138,39 @@ def test_national_scope_sees_everything(api, world):
     listed = ids(api.get("/api/v1/workers"))
     assert {world["mine"].pk, world["theirs"].pk} <= listed
     assert api.get(f"/api/v1/stations/{world['away'].pk}").status_code == 200
+
+
+def page_client(role, make_user, world):
+    from django.test import Client
+
+    station = world["home"] if role == Role.STATION_STAFF else None
+    c = Client()
+    c.force_login(make_user(role, org="sz", station=station))
+    return c
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_in_and_out_of_scope(role, make_user, world):
+    """Pages answer like the API: in scope 200 (or 403 when the role lacks the capability), out of scope 404."""
+    c = page_client(role, make_user, world)
+    mine, theirs = world["mine"].pk, world["theirs"].pk
+    home, away = world["home"].pk, world["away"].pk
+    for url in (f"/workers/{mine}/", f"/stations/{home}/", f"/stations/{home}/today/", f"/stations/worker/{mine}/visits/"):
+        assert c.get(url).status_code == 200, url
+    for url in (f"/workers/{theirs}/", f"/workers/{theirs}/edit/", f"/stations/{away}/", f"/stations/{away}/today/",
+                f"/stations/{away}/edit/", f"/stations/worker/{theirs}/visits/"):
+        assert c.get(url).status_code == 404, url
+    assert c.post(f"/workers/{theirs}/reveal/", {"field": "phone", "purpose": "x"}).status_code == 404
+    edit = c.get(f"/workers/{mine}/edit/").status_code
+    assert edit == (403 if role == Role.ANALYST else 200)
+    station_edit = c.get(f"/stations/{home}/edit/").status_code
+    assert station_edit == (200 if role in (Role.ORG_ADMIN, Role.SYSTEM_ADMIN) else 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_page_lists_show_only_scope(role, make_user, world):
+    c = page_client(role, make_user, world)
+    workers = c.get("/workers/", {"name": "张伟"}).content.decode()
+    assert f"/workers/{world['mine'].pk}/" in workers and f"/workers/{world['theirs'].pk}/" not in workers
+    stations = c.get("/stations/").content.decode()
+    assert f"/stations/{world['home'].pk}/" in stations and f"/stations/{world['away'].pk}/" not in stations

@@ -7,6 +7,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from gongyou.core.api import ERRORS
 
 from .selectors import region_get, region_list
+from .services import region_set_city_size
 
 router = Router(tags=["reference data"])
 
@@ -40,6 +41,21 @@ class RegionFilter(Schema):
 @paginate(LimitOffsetPagination)
 def list_regions(request: HttpRequest, filters: Query[RegionFilter]):
     return region_list(level=filters.level, parent=filters.parent, q=filters.q)
+
+
+class CitySizeUpdate(Schema):
+    size_class: str = ""
+    urban_core_population: int | None = None
+    size_year: int | None = None
+    size_source: str = ""
+    size_trust: str = ""
+    population_trust: str = ""
+
+
+@router.patch("/regions/{code}", response={200: RegionRead, **ERRORS})
+def update_region_size(request: HttpRequest, code: str, payload: CitySizeUpdate) -> object:
+    """Record a city's size class (2014 standard) with source, year and trust tag (system admins)."""
+    return region_set_city_size(actor=request.user, code=code, **payload.model_dump())
 
 
 @router.get("/regions/{code}", response={200: RegionRead, **ERRORS})

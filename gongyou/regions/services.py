@@ -108,8 +108,18 @@ def region_set_city_size(
     size_trust: str = "",
     population_trust: str = "",
 ) -> Region:
-    """Record a city's size class (2014 standard) with its source, year and trust tag."""
-    region = Region.objects.select_for_update().get(code=code)
+    """Record a city's size class (2014 standard) with its source, year and trust tag.
+
+    `actor` is the acting user; only system admins may edit reference data.
+    """
+    from gongyou.core.errors import NotFound, PermissionDenied
+
+    user = getattr(actor, "user", actor)  # an accounts Actor or a user
+    if "system_admin" not in set(getattr(user, "roles", None) or []):
+        raise PermissionDenied()
+    region = Region.objects.select_for_update().filter(code=code).first()
+    if region is None:
+        raise NotFound()
     errors = FieldErrors()
     if region.level != RegionLevel.CITY:
         errors.add("code", "not_a_city", "City size classes apply to prefecture-level cities only.")
@@ -148,7 +158,7 @@ def region_set_city_size(
     )
     region.save(update_fields=SIZE_FIELDS)
     audit_record(
-        actor=actor,
+        actor=user,
         action="region.size_class",
         entity=region,
         before=before,

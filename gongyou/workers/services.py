@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gongyou.accounts.enums import Role
@@ -70,6 +71,17 @@ _NAME_BAD = re.compile(r"[0-9<>{}\[\]\\/@#$%^&*=+|~_;:!?，,。]")
 class WorkerAlreadyRegistered(Conflict):
     code = "worker_already_registered"
     default_message = "A worker with this ID number is already registered."
+
+
+def _field_labels(fields: dict[str, Any]) -> str:
+    """Human names of changed fields, in the active language, for audit summaries."""
+    return _list_sep().join(
+        str(Worker._meta.get_field(name).verbose_name) for name in sorted(fields)
+    )
+
+
+def _list_sep() -> str:
+    return "、" if (get_language() or "").startswith("zh") else ", "
 
 
 def migration_scope_for(*, hukou_region: str, current_region: str) -> str:
@@ -361,7 +373,8 @@ def worker_update(*, actor: Actor, worker: Worker, data: dict[str, Any]) -> Work
         before=changed_before,
         after=changed_after,
         region_code=worker.current_region_id,
-        summary=_("Changed %(fields)s") % {"fields": ", ".join(sorted(changed_after)) or "phone"},
+        summary=_("Changed %(fields)s")
+        % {"fields": _field_labels(changed_after or {"phone_masked": ""})},
     )
     return worker
 
@@ -407,7 +420,8 @@ def worker_reveal(
         after={"fields": sorted(fields)},
         purpose=purpose.strip(),
         region_code=worker.current_region_id,
-        summary=_("Revealed %(fields)s") % {"fields": ", ".join(sorted(fields))},
+        summary=_("Revealed %(fields)s")
+        % {"fields": _list_sep().join(str(RevealField(f).label) for f in sorted(fields))},
     )
     return out
 
