@@ -29,7 +29,9 @@ def test_english_on_request():
 
 @override_settings(LANGUAGE_CODE="zh-hans")
 def test_api_errors_in_chinese_with_stable_codes(api):
-    res = api.post("/api/v1/workers", {"national_id": "110105194912310021"}, content_type="application/json")
+    res = api.post(
+        "/api/v1/workers", {"national_id": "110105194912310021"}, content_type="application/json"
+    )
     body = res.json()
     assert body["fields"]["national_id"]["code"] == "invalid_check_digit"
     assert "校验" in body["fields"]["national_id"]["message"]

@@ -155,12 +155,25 @@ def test_pages_in_and_out_of_scope(role, make_user, world):
     c = page_client(role, make_user, world)
     mine, theirs = world["mine"].pk, world["theirs"].pk
     home, away = world["home"].pk, world["away"].pk
-    for url in (f"/workers/{mine}/", f"/stations/{home}/", f"/stations/{home}/today/", f"/stations/worker/{mine}/visits/"):
+    for url in (
+        f"/workers/{mine}/",
+        f"/stations/{home}/",
+        f"/stations/{home}/today/",
+        f"/stations/worker/{mine}/visits/",
+    ):
         assert c.get(url).status_code == 200, url
-    for url in (f"/workers/{theirs}/", f"/workers/{theirs}/edit/", f"/stations/{away}/", f"/stations/{away}/today/",
-                f"/stations/{away}/edit/", f"/stations/worker/{theirs}/visits/"):
+    for url in (
+        f"/workers/{theirs}/",
+        f"/workers/{theirs}/edit/",
+        f"/stations/{away}/",
+        f"/stations/{away}/today/",
+        f"/stations/{away}/edit/",
+        f"/stations/worker/{theirs}/visits/",
+    ):
         assert c.get(url).status_code == 404, url
-    assert c.post(f"/workers/{theirs}/reveal/", {"field": "phone", "purpose": "x"}).status_code == 404
+    assert (
+        c.post(f"/workers/{theirs}/reveal/", {"field": "phone", "purpose": "x"}).status_code == 404
+    )
     edit = c.get(f"/workers/{mine}/edit/").status_code
     assert edit == (403 if role == Role.ANALYST else 200)
     station_edit = c.get(f"/stations/{home}/edit/").status_code
@@ -171,6 +184,12 @@ def test_pages_in_and_out_of_scope(role, make_user, world):
 def test_page_lists_show_only_scope(role, make_user, world):
     c = page_client(role, make_user, world)
     workers = c.get("/workers/", {"name": "张伟"}).content.decode()
-    assert f"/workers/{world['mine'].pk}/" in workers and f"/workers/{world['theirs'].pk}/" not in workers
+    assert (
+        f"/workers/{world['mine'].pk}/" in workers
+        and f"/workers/{world['theirs'].pk}/" not in workers
+    )
     stations = c.get("/stations/").content.decode()
-    assert f"/stations/{world['home'].pk}/" in stations and f"/stations/{world['away'].pk}/" not in stations
+    assert (
+        f"/stations/{world['home'].pk}/" in stations
+        and f"/stations/{world['away'].pk}/" not in stations
+    )

@@ -2,72 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from gongyou.core.errors import ApplicationError
+from gongyou.core.forms import ANY, LookupLabelsMixin, ServiceErrorsMixin, region_input
 from gongyou.regions.selectors import region_is_known, region_label
 from gongyou.workers.selectors import WorkerFilter
 
 from .enums import ServiceType, StationType
 
-ANY = [("", _("Any"))]
+LOOKUP_LABELS: Mapping[str, Callable[[str], str]] = {
+    "region": lambda code: region_label(code) if region_is_known(code) else "",
+}
 
 
-def region_input(field: str) -> forms.TextInput:
-    """A 6-digit code input with suggestions from the registry's region lookup."""
-    return forms.TextInput(
-        attrs={
-            "inputmode": "numeric",
-            "maxlength": "6",
-            "autocomplete": "off",
-            "list": f"{field}-options",
-            "class": "code",
-            "hx-get": reverse_lazy("workers:region_options"),
-            "hx-trigger": "input changed delay:300ms",
-            "hx-target": f"#{field}-options",
-            "hx-vals": json.dumps({"field": field}),
-            "hx-sync": "this:replace",
-        }
-    )
+class StationFilterForm(LookupLabelsMixin, forms.Form):
+    lookup_labels = LOOKUP_LABELS
 
-
-class ServiceErrorsMixin:
-    """Show an ApplicationError: its message on top, each field message beside its input."""
-
-    service_error: ApplicationError | None = None
-    required_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("use_required_attribute", False)
-        super().__init__(*args, **kwargs)
-        for name in self.required_fields:
-            if name in self.fields:  # type: ignore[attr-defined]
-                self.fields[name].show_required = True  # type: ignore[attr-defined]
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
-            value = str(self[name].value() or "").strip()  # type: ignore[index]
-            if field.widget.attrs.get("list") and region_is_known(value):
-                field.current_label = region_label(value)
-
-    def add_service_error(self, exc: ApplicationError) -> None:
-        self.service_error = exc
-        for field, error in exc.fields.items():
-            name = field if field in self.fields else None  # type: ignore[attr-defined]
-            if name:
-                bound = self[name]  # type: ignore[index]
-                ids = [f"{bound.auto_id}_error"] + (
-                    [f"{bound.auto_id}_helptext"] if bound.help_text else []
-                )
-                self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)  # type: ignore[attr-defined]
-            self.add_error(name, error["message"])  # type: ignore[attr-defined]
-
-
-class StationFilterForm(forms.Form):
     q = forms.CharField(label=_("Name, code or address"), required=False, max_length=50)
     region = forms.CharField(
         label=_("Region code"), required=False, max_length=6, widget=region_input("region")
@@ -91,14 +46,9 @@ class StationFilterForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        value = str(self["region"].value() or "").strip()
-        if region_is_known(value):
-            self.fields["region"].current_label = region_label(value)  # type: ignore[attr-defined]
-
 
 class StationForm(ServiceErrorsMixin, forms.Form):
+    lookup_labels = LOOKUP_LABELS
     required_fields = ("name", "type", "organisation", "region", "address")
 
     code = forms.CharField(

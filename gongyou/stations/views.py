@@ -1,21 +1,19 @@
 """Station pages: network list and map-free "near me", station detail with today's visits,
 create/edit for managers, and the front desk where staff log a visit in a few keystrokes.
 
-Thin: parse the request, call one selector or service, render.
+Thin: parse the request, call one selector or service, render. NotFound and PermissionDenied
+need no handling here: core's ApplicationErrorMiddleware turns them into the 404 and 403 pages.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongyou.accounts.policies import Actor, Capability, actor_for
 from gongyou.accounts.selectors import organisation_list
-from gongyou.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gongyou.core.errors import Conflict, NotFound, ValidationFailed
+from gongyou.core.htmx import template_for
 from gongyou.regions.selectors import region_label
 from gongyou.workers.selectors import worker_get, worker_list
 
@@ -50,25 +49,6 @@ SHORTCUT_KEYS = 9
 SESSION_STATION = "front_desk_station_id"
 
 
-def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """NotFound -> 404 and PermissionDenied -> 403, so views need no try/except for access."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from exc
-
-    return wrapper
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 def _service_labels(codes: list[str]) -> list[tuple[str, str]]:
     return [(code, str(ServiceType(code).label)) for code in codes if code in ServiceType.values]
 
@@ -90,7 +70,6 @@ def _today(station: Station) -> dict[str, Any]:
 
 @login_required
 @require_GET
-@domain_errors
 def station_list_page(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     form = StationFilterForm(request.GET)
@@ -119,13 +98,12 @@ def station_list_page(request: HttpRequest) -> HttpResponse:
             page=page,
             rows=[(s, region_label(s.region_id), _service_labels(s.services), None) for s in page],
         )
-    template = "stations/list.html#results" if _is_htmx(request) else "stations/list.html"
+    template = template_for(request, "stations/list.html", "results")
     return render(request, template, context)
 
 
 @login_required
 @require_GET
-@domain_errors
 def station_detail_page(request: HttpRequest, station_id: int) -> HttpResponse:
     station = station_get(actor=actor_for(request.user), station_id=station_id)
     context = _today(station) | {
@@ -138,7 +116,6 @@ def station_detail_page(request: HttpRequest, station_id: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_GET
-@domain_errors
 def station_today(request: HttpRequest, station_id: int) -> HttpResponse:
     station = station_get(actor=actor_for(request.user), station_id=station_id)
     return render(
@@ -158,7 +135,6 @@ def _organisations(actor: Actor) -> list[tuple[Any, str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@domain_errors
 def station_create_page(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     station_require_can_manage(actor)
@@ -180,7 +156,6 @@ def station_create_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@domain_errors
 def station_edit_page(request: HttpRequest, station_id: int) -> HttpResponse:
     actor = actor_for(request.user)
     station = station_get(actor=actor, station_id=station_id)
@@ -204,15 +179,12 @@ def station_edit_page(request: HttpRequest, station_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@domain_errors
 def worker_visits(request: HttpRequest, worker_id: int) -> HttpResponse:
     """The latest visits of one worker, loaded into the worker's page (workers may not import stations)."""
     actor = actor_for(request.user)
     worker = worker_get(actor=actor, worker_id=worker_id)
     visits = visit_list(actor=actor, filters=VisitFilter(worker_id=worker.pk))[:WORKER_VISITS]
-    template = (
-        "stations/worker_visits.html#visits" if _is_htmx(request) else "stations/worker_visits.html"
-    )
+    template = template_for(request, "stations/worker_visits.html", "visits")
     return render(request, template, {"worker": worker, "visits": visits})
 
 
@@ -251,7 +223,6 @@ def _desk_context(station: Station, **extra: Any) -> dict[str, Any]:
 @login_required
 @never_cache
 @require_GET
-@domain_errors
 def front_desk_page(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     actor.require(Capability.LOG_VISITS)
@@ -269,7 +240,6 @@ def front_desk_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@domain_errors
 def front_desk_choose(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     actor.require(Capability.LOG_VISITS)
@@ -281,7 +251,6 @@ def front_desk_choose(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_POST
-@domain_errors
 def front_desk_search(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     q = request.POST.get("q", "").strip()[:50]
@@ -298,7 +267,6 @@ def front_desk_search(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_POST
-@domain_errors
 def front_desk_log(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     actor.require(Capability.LOG_VISITS)
@@ -325,7 +293,7 @@ def front_desk_log(request: HttpRequest) -> HttpResponse:
         }
     else:
         extra = {"saved": visit, "created": created, "saved_at": timezone.localtime(visit.at)}
-    template = "stations/front_desk.html#panel" if _is_htmx(request) else "stations/front_desk.html"
+    template = template_for(request, "stations/front_desk.html", "panel")
     return render(request, template, _desk_context(station, **extra))
 
 
@@ -348,5 +316,5 @@ def _desk_without_js(request: HttpRequest, station: Station) -> HttpResponse:
             "rows": [(w, region_label(w.current_region_id)) for w in found],
             "incomplete": bool(q) and filters is None,
         }
-    template = "stations/front_desk.html#panel" if _is_htmx(request) else "stations/front_desk.html"
+    template = template_for(request, "stations/front_desk.html", "panel")
     return render(request, template, _desk_context(station, **extra))

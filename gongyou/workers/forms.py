@@ -6,11 +6,10 @@ messages (ApplicationError.fields) are attached to the inputs they concern.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gongyou.classifications.enums import (
@@ -22,93 +21,27 @@ from gongyou.classifications.enums import (
     SkillLevel,
 )
 from gongyou.classifications.selectors import occupation_names
-from gongyou.core.errors import ApplicationError
+from gongyou.core.forms import (
+    ANY,
+    LookupLabelsMixin,
+    ServiceErrorsMixin,
+    occupation_input,
+    region_input,
+)
 from gongyou.regions.selectors import region_is_known, region_label
 
 from .enums import ConsentMethod, ConsentPurpose, MigrationScope
 
-ANY = [("", _("Any"))]
 NOT_GIVEN = [("", _("Not given"))]
 
-
-def region_input(field: str) -> forms.TextInput:
-    """A 6-digit code input whose suggestions and place name come from workers:region_options."""
-    return forms.TextInput(
-        attrs={
-            "inputmode": "numeric",
-            "maxlength": "6",
-            "autocomplete": "off",
-            "list": f"{field}-options",
-            "class": "code",
-            "data-lookup": "region",
-            "hx-get": reverse_lazy("workers:region_options"),
-            "hx-trigger": "input changed delay:300ms",
-            "hx-target": f"#{field}-options",
-            "hx-vals": json.dumps({"field": field}),
-            "hx-sync": "this:replace",
-        }
-    )
-
-
-def occupation_input() -> forms.TextInput:
-    return forms.TextInput(
-        attrs={
-            "autocomplete": "off",
-            "list": "occupation-options",
-            "class": "code",
-            "data-lookup": "occupation",
-            "hx-get": reverse_lazy("workers:occupation_options"),
-            "hx-trigger": "input changed delay:300ms",
-            "hx-target": "#occupation-options",
-            "hx-vals": json.dumps({"field": "occupation"}),
-            "hx-sync": "this:replace",
-        }
-    )
-
-
-class LookupLabelsMixin:
-    """Put the place / occupation name of the current value beside code inputs (`field.current_label`)."""
-
-    def fill_lookup_labels(self) -> None:
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
-            kind = field.widget.attrs.get("data-lookup")
-            value = str(self[name].value() or "").strip()  # type: ignore[index]
-            if kind == "region" and value:
-                field.current_label = region_label(value) if region_is_known(value) else ""
-            elif kind == "occupation" and value:
-                field.current_label = occupation_names().get(value, "")
-
-
-class ServiceErrorsMixin(LookupLabelsMixin):
-    """Show an ApplicationError: its message on top, each field message beside its input."""
-
-    service_error: ApplicationError | None = None
-    required_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("use_required_attribute", False)
-        super().__init__(*args, **kwargs)
-        for name in self.required_fields:
-            self.fields[name].show_required = True  # type: ignore[attr-defined]
-        self.fill_lookup_labels()
-
-    def add_service_error(self, exc: ApplicationError) -> None:
-        self.service_error = exc
-        for field, error in exc.fields.items():
-            name = field if field in self.fields else None  # type: ignore[attr-defined]
-            if name:
-                bound = self[name]  # type: ignore[index]
-                ids = [f"{bound.auto_id}_error"] + (
-                    [f"{bound.auto_id}_helptext"] if bound.help_text else []
-                )
-                self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)  # type: ignore[attr-defined]
-            self.add_error(name, error["message"])  # type: ignore[attr-defined]
+LOOKUP_LABELS: Mapping[str, Callable[[str], str]] = {
+    "region": lambda code: region_label(code) if region_is_known(code) else "",
+    "occupation": lambda code: occupation_names().get(code, ""),
+}
 
 
 class WorkerSearchForm(LookupLabelsMixin, forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fill_lookup_labels()
+    lookup_labels = LOOKUP_LABELS
 
     national_id = forms.CharField(
         label=_("ID number"),
@@ -143,6 +76,8 @@ class WorkerSearchForm(LookupLabelsMixin, forms.Form):
 
 class WorkerFieldsForm(ServiceErrorsMixin, forms.Form):
     """The editable fields shared by registration and editing."""
+
+    lookup_labels = LOOKUP_LABELS
 
     name = forms.CharField(
         label=_("Name"), required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
@@ -292,6 +227,7 @@ class RevealForm(forms.Form):
 
 
 class CertificateForm(ServiceErrorsMixin, forms.Form):
+    lookup_labels = LOOKUP_LABELS
     required_fields = ("occupation", "certificate_no", "issuing_organisation", "issued_on")
 
     kind = forms.ChoiceField(

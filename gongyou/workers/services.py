@@ -76,7 +76,7 @@ class WorkerAlreadyRegistered(Conflict):
 def _field_labels(fields: dict[str, Any]) -> str:
     """Human names of changed fields, in the active language, for audit summaries."""
     return _list_sep().join(
-        str(Worker._meta.get_field(name).verbose_name) for name in sorted(fields)
+        str(getattr(Worker._meta.get_field(name), "verbose_name", name)) for name in sorted(fields)
     )
 
 

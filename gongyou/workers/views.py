@@ -2,19 +2,19 @@
 
 Thin: parse the request, call one selector or service, render. Searches and ID checks are
 POSTs so that ID and mobile numbers never appear in URLs, access logs or browser history.
+NotFound and PermissionDenied need no handling here: core's ApplicationErrorMiddleware turns
+them into the 404 and 403 pages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,9 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongyou.accounts.enums import Role
 from gongyou.accounts.policies import Capability, actor_for
-from gongyou.classifications.selectors import occupation_list, occupation_names
-from gongyou.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from gongyou.regions.selectors import province_codes, region_is_known, region_label, region_list
+from gongyou.classifications.selectors import occupation_names
+from gongyou.core.errors import ApplicationError, Conflict, ValidationFailed
+from gongyou.core.htmx import is_htmx, template_for
+from gongyou.regions.selectors import province_codes, region_label
 
 from .enums import ConsentPurpose
 from .forms import (
@@ -51,30 +52,6 @@ from .services import certificate_add, consent_record, worker_register, worker_r
 
 PAGE_SIZE = 50
 TIMELINE_SIZE = 100
-LOOKUP_SIZE = 20
-
-
-def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """NotFound -> 404 and PermissionDenied -> 403, so views need no try/except for access."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from exc
-
-    return wrapper
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def _partial(request: HttpRequest, template: str, partial: str) -> str:
-    return f"{template}#{partial}" if _is_htmx(request) else template
 
 
 # --- search ---------------------------------------------------------------------------------
@@ -83,7 +60,6 @@ def _partial(request: HttpRequest, template: str, partial: str) -> str:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@domain_errors
 def worker_list_page(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     params = request.POST if request.method == "POST" else request.GET
@@ -103,7 +79,7 @@ def worker_list_page(request: HttpRequest) -> HttpResponse:
         "exact": exact,
         "searched": any(form.cleaned_data.values()),
     }
-    return render(request, _partial(request, "workers/list.html", "results"), context)
+    return render(request, template_for(request, "workers/list.html", "results"), context)
 
 
 # --- register -------------------------------------------------------------------------------
@@ -112,7 +88,6 @@ def worker_list_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@domain_errors
 def worker_register_page(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     actor.require(Capability.EDIT_WORKERS)
@@ -143,37 +118,6 @@ def worker_id_check(request: HttpRequest) -> HttpResponse:
         else:
             context.update(national=national, issued_in=region_label(national.region_code))
     return render(request, "workers/register.html#id_check", context)
-
-
-def _query(request: HttpRequest) -> str:
-    """The typed text: the value of whichever input sent the lookup (its name varies)."""
-    values = (request.GET.get(key, "").strip() for key in request.GET if key != "field")
-    return next((v for v in values if v), "")
-
-
-@login_required
-@require_GET
-def region_options(request: HttpRequest) -> HttpResponse:
-    """Suggestions for a region-code input (a datalist) and the name of a complete code."""
-    field = request.GET.get("field", "")
-    q = _query(request)[:20]
-    regions = list(region_list(q=q)[:LOOKUP_SIZE]) if q else []
-    options = [(r.code, region_label(r.code)) for r in regions]
-    context = {
-        "options": options,
-        "field": field if field.replace("_", "").isalnum() else "",
-        "label": region_label(q) if region_is_known(q) else "",
-    }
-    return render(request, "workers/lookup.html", context)
-
-
-@login_required
-@require_GET
-def occupation_options(request: HttpRequest) -> HttpResponse:
-    q = _query(request)[:40]
-    options = list(occupation_list(q=q).values_list("code", "name")[:LOOKUP_SIZE]) if q else []
-    context = {"options": options, "field": "occupation", "label": occupation_names().get(q, "")}
-    return render(request, "workers/lookup.html", context)
 
 
 # --- detail ---------------------------------------------------------------------------------
@@ -233,7 +177,6 @@ def _detail_context(worker: Worker, **forms: Any) -> dict[str, Any]:
 
 @login_required
 @require_GET
-@domain_errors
 def worker_detail_page(request: HttpRequest, worker_id: int) -> HttpResponse:
     worker = worker_get(actor=actor_for(request.user), worker_id=worker_id)
     return render(request, "workers/detail.html", _detail_context(worker))
@@ -242,7 +185,6 @@ def worker_detail_page(request: HttpRequest, worker_id: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_POST
-@domain_errors
 def worker_reveal_page(request: HttpRequest, worker_id: int) -> HttpResponse:
     actor = actor_for(request.user)
     worker = worker_get(actor=actor, worker_id=worker_id)
@@ -261,57 +203,75 @@ def worker_reveal_page(request: HttpRequest, worker_id: int) -> HttpResponse:
             context["value"] = values.get(field, "")
     else:
         context["error"] = _("Choose what to reveal.")
-    return render(request, _partial(request, "workers/reveal.html", "value"), context)
+    return render(request, template_for(request, "workers/reveal.html", "value"), context)
+
+
+def _detail_form_post(
+    request: HttpRequest,
+    worker: Worker,
+    form: CertificateForm | ConsentForm,
+    save: Callable[[], object],
+    *,
+    name: str,
+    section: str,
+    done: str,
+    errors: tuple[type[ApplicationError], ...] = (ValidationFailed, Conflict),
+) -> HttpResponse:
+    """Save one of the detail page's forms (`<name>_form`): back to the page, or with htmx
+    only its `section`, showing `done` or the service's errors beside the inputs."""
+    saved = False
+    if form.is_valid():
+        try:
+            save()
+        except errors as exc:
+            form.add_service_error(exc)
+        else:
+            saved = True
+    if not is_htmx(request):
+        if saved:
+            messages.success(request, done)
+            return redirect("workers:detail", worker_id=worker.pk)
+        return render(
+            request, "workers/detail.html", _detail_context(worker, **{f"{name}_form": form})
+        )
+    context = _detail_context(worker, **{f"{name}_form": None if saved else form})
+    context[f"{name}_saved"] = saved
+    return render(request, f"workers/detail.html#{section}", context)
 
 
 @login_required
 @require_POST
-@domain_errors
 def certificate_add_page(request: HttpRequest, worker_id: int) -> HttpResponse:
     actor = actor_for(request.user)
     worker = worker_get(actor=actor, worker_id=worker_id)
     form = CertificateForm(request.POST)
-    saved = False
-    if form.is_valid():
-        try:
-            certificate_add(actor=actor, worker=worker, **form.cleaned_data)
-        except (ValidationFailed, Conflict) as exc:
-            form.add_service_error(exc)
-        else:
-            saved = True
-    if not _is_htmx(request):
-        if saved:
-            messages.success(request, _("Certificate added."))
-            return redirect("workers:detail", worker_id=worker.pk)
-        return render(request, "workers/detail.html", _detail_context(worker, cert_form=form))
-    context = _detail_context(worker, cert_form=None if saved else form)
-    context["cert_saved"] = saved
-    return render(request, "workers/detail.html#certificates", context)
+    return _detail_form_post(
+        request,
+        worker,
+        form,
+        lambda: certificate_add(actor=actor, worker=worker, **form.cleaned_data),
+        name="cert",
+        section="certificates",
+        done=_("Certificate added."),
+    )
 
 
 @login_required
 @require_POST
-@domain_errors
 def consent_page(request: HttpRequest, worker_id: int) -> HttpResponse:
     actor = actor_for(request.user)
     worker = worker_get(actor=actor, worker_id=worker_id)
     form = ConsentForm(request.POST)
-    saved = False
-    if form.is_valid():
-        try:
-            consent_record(actor=actor, worker=worker, **form.cleaned_data)
-        except ValidationFailed as exc:
-            form.add_service_error(exc)
-        else:
-            saved = True
-    if not _is_htmx(request):
-        if saved:
-            messages.success(request, _("Consent recorded."))
-            return redirect("workers:detail", worker_id=worker.pk)
-        return render(request, "workers/detail.html", _detail_context(worker, consent_form=form))
-    context = _detail_context(worker, consent_form=None if saved else form)
-    context["consent_saved"] = saved
-    return render(request, "workers/detail.html#consent", context)
+    return _detail_form_post(
+        request,
+        worker,
+        form,
+        lambda: consent_record(actor=actor, worker=worker, **form.cleaned_data),
+        name="consent",
+        section="consent",
+        done=_("Consent recorded."),
+        errors=(ValidationFailed,),
+    )
 
 
 # --- edit -----------------------------------------------------------------------------------
@@ -320,7 +280,6 @@ def consent_page(request: HttpRequest, worker_id: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@domain_errors
 def worker_edit_page(request: HttpRequest, worker_id: int) -> HttpResponse:
     actor = actor_for(request.user)
     worker = worker_get(actor=actor, worker_id=worker_id)

@@ -78,9 +78,20 @@ def test_regions_api(api):
 def test_size_class_api_is_for_system_admins(api, make_user):
     from gongyou.testing import api_client_for
 
-    body = {"urban_core_population": 3_200_000, "size_year": 2020, "size_source": "2020年城市建设统计年鉴", "size_trust": "S"}
+    body = {
+        "urban_core_population": 3_200_000,
+        "size_year": 2020,
+        "size_source": "2020年城市建设统计年鉴",
+        "size_trust": "S",
+    }
     res = api.patch("/api/v1/regions/320500", body, content_type="application/json")
     assert res.status_code == 200 and res.json()["size_class"] == "large_i"
     analyst = api_client_for(make_user("org_admin"))
-    assert analyst.patch("/api/v1/regions/320500", body, content_type="application/json").status_code == 403
-    assert api.patch("/api/v1/regions/999999", body, content_type="application/json").status_code == 404
+    assert (
+        analyst.patch("/api/v1/regions/320500", body, content_type="application/json").status_code
+        == 403
+    )
+    assert (
+        api.patch("/api/v1/regions/999999", body, content_type="application/json").status_code
+        == 404
+    )

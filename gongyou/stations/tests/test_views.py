@@ -2,112 +2,53 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from gongyou.accounts.policies import actor_for
-from gongyou.accounts.services import organisation_create, user_create
 from gongyou.stations.models import Station, Visit
-from gongyou.stations.services import station_create, visit_log
-from gongyou.workers.identity import check_character
-from gongyou.workers.services import worker_register
+from gongyou.stations.services import visit_log
+from gongyou.testing import make_national_id
 
 pytestmark = pytest.mark.django_db
 
 
-def national_id(region: str, birth: str = "19900101", seq: str = "123") -> str:
-    body = region + birth + seq
-    return body + check_character(body)
+@pytest.fixture
+def sz_station(station_factory):
+    return station_factory(name="南山驿站", address="南山区科技园", opening_hours="8:00–20:00")
 
 
 @pytest.fixture
-def orgs():
-    return {
-        "sz": organisation_create(
-            actor=None, name="Shenzhen FTU", kind="city_federation", region_code="440300"
-        ),
-        "bj": organisation_create(
-            actor=None, name="Beijing FTU", kind="provincial_federation", region_code="110000"
-        ),
-        "nat": organisation_create(
-            actor=None, name="ACFTU", kind="national_federation", region_code=None
-        ),
-    }
-
-
-@pytest.fixture
-def make_user(orgs):
-    counter = iter(range(1000))
-
-    def make(roles: list[str], org: str = "sz", station: Station | None = None):
-        return user_create(
-            actor=None,
-            username=f"u{next(counter)}-{roles[0]}",
-            password=None,
-            organisation=orgs[org],
-            roles=roles,
-            station=station,
-        )
-
-    return make
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(["system_admin"], org="nat")
-
-
-@pytest.fixture
-def sz_station(admin, orgs):
-    return station_create(
-        actor=actor_for(admin),
-        data={
-            "name": "南山驿站",
-            "type": "rest_station",
-            "organisation": orgs["sz"].pk,
-            "region": "440305",
-            "address": "南山区科技园",
-            "latitude": 22.54,
-            "longitude": 113.95,
-            "opening_hours": "8:00–20:00",
-        },
+def bj_station(station_factory, orgs):
+    return station_factory(
+        name="朝阳服务站",
+        type="service_station",
+        organisation=orgs["bj"].pk,
+        region="110105",
+        address="朝阳区",
+        latitude=39.92,
+        longitude=116.44,
     )
 
 
 @pytest.fixture
-def bj_station(admin, orgs):
-    return station_create(
-        actor=actor_for(admin),
-        data={
-            "name": "朝阳服务站",
-            "type": "service_station",
-            "organisation": orgs["bj"].pk,
-            "region": "110105",
-            "address": "朝阳区",
-            "latitude": 39.92,
-            "longitude": 116.44,
-        },
-    )
-
-
-@pytest.fixture
-def sz_worker(admin):
-    return worker_register(
-        actor=actor_for(admin),
-        data={
-            "national_id": national_id("440305", "19850315", "013"),
-            "name": "张伟",
-            "phone": "13812345678",
-            "hukou_region": "440305",
-            "current_region": "440305",
-        },
+def sz_worker(worker_factory):
+    # 440305 19850315 013 + check character: a man born 1985-03-15 in Nanshan
+    return worker_factory(
+        national_id=make_national_id(birth=dt.date(1985, 3, 15), seq=6),
+        name="张伟",
+        phone="13812345678",
+        hukou_region="440305",
+        current_region="440305",
     )
 
 
 @pytest.fixture
 def staff(make_user, sz_station):
-    return make_user(["station_staff"], station=sz_station)
+    return make_user("station_staff", station=sz_station)
 
 
 def client_for(user) -> Client:
@@ -120,15 +61,16 @@ def client_for(user) -> Client:
 
 
 def test_list_shows_stations_in_scope(make_user, sz_station, bj_station):
-    response = client_for(make_user(["case_handler"])).get(reverse("stations:list"))
+    response = client_for(make_user("case_handler")).get(reverse("stations:list"))
     assert response.status_code == 200
     body = response.content.decode()
     assert "南山驿站" in body and sz_station.code in body and "朝阳服务站" not in body
-    assert "深圳" in body  # region label
+    # the region label (not only the header's "深圳市总工会", the user's organisation)
+    assert "深圳" in body and "广东省 深圳市 南山区" in body
 
 
 def test_list_filters_and_htmx_partial(make_user, sz_station):
-    client = client_for(make_user(["case_handler"]))
+    client = client_for(make_user("case_handler"))
     response = client.get(
         reverse("stations:list"), {"type": "service_station"}, HTTP_HX_REQUEST="true"
     )
@@ -155,7 +97,7 @@ def test_list_near_me_lists_nearest_first_with_distance(admin, sz_station, bj_st
 
 def test_detail_shows_today_and_auto_refreshes(make_user, sz_station, staff):
     visit_log(actor=actor_for(staff), station_id=sz_station.pk, service="drinking_water")
-    response = client_for(make_user(["case_handler"])).get(
+    response = client_for(make_user("case_handler")).get(
         reverse("stations:detail", args=[sz_station.pk])
     )
     assert response.status_code == 200
@@ -168,7 +110,7 @@ def test_detail_shows_today_and_auto_refreshes(make_user, sz_station, staff):
 
 
 def test_today_partial(make_user, sz_station):
-    response = client_for(make_user(["case_handler"])).get(
+    response = client_for(make_user("case_handler")).get(
         reverse("stations:today", args=[sz_station.pk])
     )
     assert response.status_code == 200 and "<html" not in response.content.decode()
@@ -177,22 +119,13 @@ def test_today_partial(make_user, sz_station):
 @pytest.mark.parametrize("name", ["stations:detail", "stations:edit", "stations:today"])
 def test_station_outside_the_region_is_not_found(make_user, bj_station, name):
     assert (
-        client_for(make_user(["org_admin"])).get(reverse(name, args=[bj_station.pk])).status_code
+        client_for(make_user("org_admin")).get(reverse(name, args=[bj_station.pk])).status_code
         == 404
     )
 
 
-def test_station_staff_see_only_their_station(staff, sz_station, admin, orgs):
-    other = station_create(
-        actor=actor_for(admin),
-        data={
-            "name": "西丽驿站",
-            "type": "rest_station",
-            "organisation": orgs["sz"].pk,
-            "region": "440305",
-            "address": "西丽",
-        },
-    )
+def test_station_staff_see_only_their_station(staff, sz_station, station_factory):
+    other = station_factory(name="西丽驿站", address="西丽")
     client = client_for(staff)
     assert client.get(reverse("stations:detail", args=[sz_station.pk])).status_code == 200
     assert client.get(reverse("stations:detail", args=[other.pk])).status_code == 404
@@ -202,7 +135,7 @@ def test_station_staff_see_only_their_station(staff, sz_station, admin, orgs):
 
 
 def test_create_station(make_user, orgs):
-    client = client_for(make_user(["org_admin"]))
+    client = client_for(make_user("org_admin"))
     assert client.get(reverse("stations:create")).status_code == 200
     bad = client.post(
         reverse("stations:create"), {"name": "", "type": "", "region": "110105", "address": ""}
@@ -229,13 +162,11 @@ def test_create_station(make_user, orgs):
 
 
 def test_create_is_forbidden_without_manage_rights(make_user):
-    assert (
-        client_for(make_user(["case_handler"])).get(reverse("stations:create")).status_code == 403
-    )
+    assert client_for(make_user("case_handler")).get(reverse("stations:create")).status_code == 403
 
 
 def test_edit_station_changes_only_what_changed(make_user, sz_station):
-    client = client_for(make_user(["org_admin"]))
+    client = client_for(make_user("org_admin"))
     page = client.get(reverse("stations:edit", args=[sz_station.pk]))
     assert page.status_code == 200
     data = {k: v for k, v in page.context["form"].initial.items() if v not in (None, False)}
@@ -260,8 +191,7 @@ def test_front_desk_renders_for_station_staff(staff, sz_station):
 
 def test_front_desk_is_forbidden_for_case_handlers(make_user):
     assert (
-        client_for(make_user(["case_handler"])).get(reverse("stations:front_desk")).status_code
-        == 403
+        client_for(make_user("case_handler")).get(reverse("stations:front_desk")).status_code == 403
     )
 
 
@@ -320,7 +250,7 @@ def test_front_desk_without_javascript_can_pick_a_worker(staff, sz_worker):
 
 
 def test_front_desk_station_picker_for_admins(make_user, sz_station):
-    client = client_for(make_user(["org_admin"]))
+    client = client_for(make_user("org_admin"))
     picker = client.get(reverse("stations:front_desk"))
     assert picker.status_code == 200 and "南山驿站" in picker.content.decode()
     assert (
@@ -336,7 +266,7 @@ def test_front_desk_station_picker_for_admins(make_user, sz_station):
 
 
 def test_front_desk_picker_refuses_stations_outside_the_region(make_user, bj_station):
-    client = client_for(make_user(["org_admin"]))
+    client = client_for(make_user("org_admin"))
     assert (
         client.post(reverse("stations:front_desk_choose"), {"station": bj_station.pk}).status_code
         == 404
@@ -350,7 +280,7 @@ def test_worker_visits_partial(make_user, staff, sz_station, sz_worker):
     visit_log(
         actor=actor_for(staff), station_id=sz_station.pk, service="rest", worker_id=sz_worker.pk
     )
-    response = client_for(make_user(["case_handler"])).get(
+    response = client_for(make_user("case_handler")).get(
         reverse("stations:worker_visits", args=[sz_worker.pk]), HTTP_HX_REQUEST="true"
     )
     body = response.content.decode()
@@ -358,7 +288,7 @@ def test_worker_visits_partial(make_user, staff, sz_station, sz_worker):
 
 
 def test_worker_visits_outside_the_region_is_not_found(make_user, sz_worker):
-    response = client_for(make_user(["case_handler"], org="bj")).get(
+    response = client_for(make_user("case_handler", org="bj")).get(
         reverse("stations:worker_visits", args=[sz_worker.pk])
     )
     assert response.status_code == 404

@@ -2,85 +2,49 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from gongyou.accounts.policies import actor_for
-from gongyou.accounts.services import organisation_create, user_create
 from gongyou.core.models import AuditEvent
-from gongyou.workers.identity import check_character
+from gongyou.testing import make_national_id
 from gongyou.workers.models import Consent, SkillCertificate, Worker
-from gongyou.workers.services import worker_register
 
 pytestmark = pytest.mark.django_db
 
 
-def national_id(region: str = "440305", birth: str = "19900101", seq: str = "123") -> str:
-    body = region + birth + seq
-    return body + check_character(body)
-
-
 # 440524188001010014 (often quoted as valid) is refused by parse_national_id: born before 1900.
-SZ_ID = national_id("440305", "19850315", "013")  # male (odd 17th digit)
+SZ_ID = make_national_id(birth=dt.date(1985, 3, 15), seq=6)  # 440305 19850315 013: male (odd)
 BJ_ID = "11010519491231002X"  # female, born 1949-12-31
 
 
 @pytest.fixture
-def orgs():
-    return {
-        "sz": organisation_create(
-            actor=None, name="Shenzhen FTU", kind="city_federation", region_code="440300"
-        ),
-        "bj": organisation_create(
-            actor=None, name="Beijing FTU", kind="provincial_federation", region_code="110000"
-        ),
-        "nat": organisation_create(
-            actor=None, name="ACFTU", kind="national_federation", region_code=None
-        ),
-    }
+def register(worker_factory):
+    """A worker registered by the system administrator (root conftest), living in `region`."""
 
-
-@pytest.fixture
-def make_user(orgs):
-    counter = iter(range(1000))
-
-    def make(roles: list[str], org: str = "sz"):
-        return user_create(
-            actor=None,
-            username=f"u{next(counter)}-{roles[0]}",
-            password=None,
-            organisation=orgs[org],
-            roles=roles,
+    def make(*, nid: str, name: str, region: str, phone: str = "13812345678", **extra):
+        return worker_factory(
+            national_id=nid,
+            name=name,
+            phone=phone,
+            hukou_region=region,
+            current_region=region,
+            **extra,
         )
 
     return make
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user(["system_admin"], org="nat")
-
-
-def register(admin, *, nid: str, name: str, region: str, phone: str = "13812345678", **extra):
-    data = {
-        "national_id": nid,
-        "name": name,
-        "phone": phone,
-        "hukou_region": region,
-        "current_region": region,
-    }
-    return worker_register(actor=actor_for(admin), data=data | extra)
+def sz_worker(register):
+    return register(nid=SZ_ID, name="张伟", region="440305")
 
 
 @pytest.fixture
-def sz_worker(admin):
-    return register(admin, nid=SZ_ID, name="张伟", region="440305")
-
-
-@pytest.fixture
-def bj_worker(admin):
-    return register(admin, nid=BJ_ID, name="李娜", region="110105", phone="13912345678")
+def bj_worker(register):
+    return register(nid=BJ_ID, name="李娜", region="110105", phone="13912345678")
 
 
 def client_for(user) -> Client:
@@ -93,17 +57,18 @@ def client_for(user) -> Client:
 
 
 def test_list_shows_workers_in_scope_only(make_user, sz_worker, bj_worker):
-    response = client_for(make_user(["case_handler"])).get(reverse("workers:list"))
+    response = client_for(make_user("case_handler")).get(reverse("workers:list"))
     assert response.status_code == 200
     body = response.content.decode()
     assert "张伟" in body and sz_worker.national_id_masked in body
     assert "李娜" not in body
-    assert "深圳" in body  # the current region label
+    # the current region label (not only the header's "深圳市总工会", the user's organisation)
+    assert "深圳" in body and "广东省 深圳市 南山区" in body
     assert SZ_ID not in body
 
 
 def test_list_exact_id_search_offers_a_direct_link(make_user, sz_worker):
-    response = client_for(make_user(["case_handler"])).post(
+    response = client_for(make_user("case_handler")).post(
         reverse("workers:list"), {"national_id": SZ_ID}
     )
     assert response.status_code == 200
@@ -112,7 +77,7 @@ def test_list_exact_id_search_offers_a_direct_link(make_user, sz_worker):
 
 
 def test_list_htmx_search_returns_only_the_results(make_user, sz_worker):
-    response = client_for(make_user(["case_handler"])).post(
+    response = client_for(make_user("case_handler")).post(
         reverse("workers:list"), {"name": "张"}, HTTP_HX_REQUEST="true"
     )
     body = response.content.decode()
@@ -120,11 +85,13 @@ def test_list_htmx_search_returns_only_the_results(make_user, sz_worker):
     assert "<html" not in body and "张伟" in body
 
 
-def test_list_filters_by_sex_and_region(make_user, admin, sz_worker):
+def test_list_filters_by_sex_and_region(make_user, register, sz_worker):
     register(
-        admin, nid=national_id(seq="124"), name="王芳", region="440305"
-    )  # even sequence: female
-    client = client_for(make_user(["case_handler"]))
+        nid=make_national_id(birth=dt.date(1990, 1, 1), sex="F", seq=62),  # order 124: female
+        name="王芳",
+        region="440305",
+    )
+    client = client_for(make_user("case_handler"))
     body = client.get(reverse("workers:list"), {"sex": "F", "region": "440305"}).content.decode()
     assert "王芳" in body and "张伟" not in body
 
@@ -133,14 +100,14 @@ def test_list_filters_by_sex_and_region(make_user, admin, sz_worker):
 
 
 def test_register_page_renders(make_user):
-    response = client_for(make_user(["case_handler"])).get(reverse("workers:register"))
+    response = client_for(make_user("case_handler")).get(reverse("workers:register"))
     assert response.status_code == 200
     body = response.content.decode()
     assert 'name="national_id"' in body and 'for="id_name"' in body
 
 
 def test_register_is_forbidden_for_analysts(make_user):
-    assert client_for(make_user(["analyst"])).get(reverse("workers:register")).status_code == 403
+    assert client_for(make_user("analyst")).get(reverse("workers:register")).status_code == 403
 
 
 def test_register_shows_every_field_error_and_keeps_the_input(make_user):
@@ -152,7 +119,7 @@ def test_register_shows_every_field_error_and_keeps_the_input(make_user):
         "current_region": "440305",
         "current_address": "南山区科技园",
     }
-    response = client_for(make_user(["case_handler"])).post(reverse("workers:register"), data)
+    response = client_for(make_user("case_handler")).post(reverse("workers:register"), data)
     assert response.status_code == 200
     form = response.context["form"]
     assert {"national_id", "name", "phone", "hukou_region"} <= set(form.errors)
@@ -180,7 +147,7 @@ def test_register_creates_the_worker_and_redirects(make_user):
         "consent": "on",
         "consent_method": "paper",
     }
-    response = client_for(make_user(["case_handler"])).post(reverse("workers:register"), data)
+    response = client_for(make_user("case_handler")).post(reverse("workers:register"), data)
     worker = Worker.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("workers:detail", args=[worker.pk])
@@ -196,14 +163,14 @@ def test_register_duplicate_links_to_the_existing_worker(make_user, sz_worker):
         "hukou_region": "440305",
         "current_region": "440305",
     }
-    response = client_for(make_user(["case_handler"])).post(reverse("workers:register"), data)
+    response = client_for(make_user("case_handler")).post(reverse("workers:register"), data)
     assert response.status_code == 200
     assert reverse("workers:detail", args=[sz_worker.pk]) in response.content.decode()
     assert Worker.objects.count() == 1
 
 
 def test_id_check_shows_sex_and_birth_date_or_the_problem(make_user):
-    client = client_for(make_user(["case_handler"]))
+    client = client_for(make_user("case_handler"))
     ok = client.post(
         reverse("workers:id_check"), {"national_id": BJ_ID}, HTTP_HX_REQUEST="true"
     ).content.decode()
@@ -215,18 +182,37 @@ def test_id_check_shows_sex_and_birth_date_or_the_problem(make_user):
 
 
 def test_region_lookup_suggests_codes(make_user):
-    client = client_for(make_user(["case_handler"]))
+    client = client_for(make_user("case_handler"))
     body = client.get(
-        reverse("workers:region_options"), {"field": "hukou_region", "hukou_region": "440305"}
+        reverse("regions:options"), {"field": "hukou_region", "hukou_region": "440305"}
     ).content.decode()
     assert '<option value="440305">' in body and 'id="hukou_region-options-label"' in body
+
+
+def test_occupation_lookup_suggests_codes_and_names_a_complete_one(make_user):
+    from gongyou.classifications.selectors import occupation_names
+
+    code, name = sorted(occupation_names().items())[-1]
+    body = (
+        client_for(make_user("case_handler"))
+        .get(reverse("classifications:occupation_options"), {"occupation": code})
+        .content.decode()
+    )
+    assert f'<option value="{code}">' in body and 'id="occupation-options-label"' in body
+    assert name in body
+
+
+def test_lookups_need_a_signed_in_user():
+    client = Client()
+    assert client.get(reverse("regions:options"), {"region": "4403"}).status_code == 302
+    assert client.get(reverse("classifications:occupation_options")).status_code == 302
 
 
 # --- detail, access -------------------------------------------------------------------------
 
 
 def test_detail_renders_masked_data_and_timeline(make_user, sz_worker):
-    response = client_for(make_user(["case_handler"])).get(
+    response = client_for(make_user("case_handler")).get(
         reverse("workers:detail", args=[sz_worker.pk])
     )
     assert response.status_code == 200
@@ -238,12 +224,12 @@ def test_detail_renders_masked_data_and_timeline(make_user, sz_worker):
 
 @pytest.mark.parametrize("name", ["workers:detail", "workers:edit"])
 def test_worker_outside_the_region_is_not_found(make_user, bj_worker, name):
-    client = client_for(make_user(["case_handler"]))
+    client = client_for(make_user("case_handler"))
     assert client.get(reverse(name, args=[bj_worker.pk])).status_code == 404
 
 
 def test_reveal_outside_the_region_is_not_found(make_user, bj_worker):
-    client = client_for(make_user(["case_handler"]))
+    client = client_for(make_user("case_handler"))
     response = client.post(
         reverse("workers:reveal", args=[bj_worker.pk]), {"field": "national_id", "purpose": "case"}
     )
@@ -255,7 +241,7 @@ def test_reveal_outside_the_region_is_not_found(make_user, bj_worker):
 
 
 def test_reveal_shows_the_full_number_to_a_case_handler_and_audits_it(make_user, sz_worker):
-    user = make_user(["case_handler"])
+    user = make_user("case_handler")
     client = client_for(user)
     assert (
         reverse("workers:reveal", args=[sz_worker.pk])
@@ -275,14 +261,14 @@ def test_reveal_shows_the_full_number_to_a_case_handler_and_audits_it(make_user,
 
 
 def test_reveal_phone(make_user, sz_worker):
-    response = client_for(make_user(["case_handler"])).post(
+    response = client_for(make_user("case_handler")).post(
         reverse("workers:reveal", args=[sz_worker.pk]), {"field": "phone", "purpose": "contact"}
     )
     assert response.status_code == 200 and "13812345678" in response.content.decode()
 
 
 def test_reveal_is_refused_to_an_analyst(make_user, sz_worker):
-    client = client_for(make_user(["analyst"]))
+    client = client_for(make_user("analyst"))
     detail = client.get(reverse("workers:detail", args=[sz_worker.pk])).content.decode()
     assert reverse("workers:reveal", args=[sz_worker.pk]) not in detail
     response = client.post(
@@ -297,7 +283,7 @@ def test_reveal_is_refused_to_an_analyst(make_user, sz_worker):
 
 
 def test_edit_saves_only_the_changed_fields(make_user, sz_worker):
-    client = client_for(make_user(["case_handler"]))
+    client = client_for(make_user("case_handler"))
     page = client.get(reverse("workers:edit", args=[sz_worker.pk]))
     assert page.status_code == 200 and 'name="national_id"' not in page.content.decode()
     data = dict(page.context["form"].initial) | {"name": "张伟强", "union_member": ""}
@@ -311,7 +297,7 @@ def test_edit_saves_only_the_changed_fields(make_user, sz_worker):
 
 
 def test_edit_shows_errors_beside_fields(make_user, sz_worker):
-    client = client_for(make_user(["case_handler"]))
+    client = client_for(make_user("case_handler"))
     response = client.post(
         reverse("workers:edit", args=[sz_worker.pk]),
         {"name": "张3", "hukou_region": "440305", "current_region": "12"},
@@ -322,7 +308,7 @@ def test_edit_shows_errors_beside_fields(make_user, sz_worker):
 
 def test_edit_offers_id_correction_to_admins_only(make_user, sz_worker):
     body = (
-        client_for(make_user(["org_admin"]))
+        client_for(make_user("org_admin"))
         .get(reverse("workers:edit", args=[sz_worker.pk]))
         .content.decode()
     )
@@ -331,7 +317,7 @@ def test_edit_offers_id_correction_to_admins_only(make_user, sz_worker):
 
 def test_edit_is_forbidden_for_analysts(make_user, sz_worker):
     assert (
-        client_for(make_user(["analyst"]))
+        client_for(make_user("analyst"))
         .get(reverse("workers:edit", args=[sz_worker.pk]))
         .status_code
         == 403
@@ -345,7 +331,7 @@ def test_certificate_add_with_htmx(make_user, sz_worker):
     from gongyou.classifications.selectors import occupation_names
 
     occupation = sorted(occupation_names())[-1]
-    client = client_for(make_user(["case_handler"]))
+    client = client_for(make_user("case_handler"))
     url = reverse("workers:certificate_add", args=[sz_worker.pk])
     bad = client.post(
         url,
@@ -373,7 +359,7 @@ def test_certificate_add_with_htmx(make_user, sz_worker):
 
 
 def test_consent_record(make_user, sz_worker):
-    client = client_for(make_user(["case_handler"]))
+    client = client_for(make_user("case_handler"))
     response = client.post(
         reverse("workers:consent", args=[sz_worker.pk]),
         {"consent-purpose": "contact", "consent-granted": "no", "consent-method": "verbal"},
@@ -387,7 +373,7 @@ def test_consent_record(make_user, sz_worker):
 
 
 def test_token_page_shows_a_new_key_once(make_user):
-    client = client_for(make_user(["case_handler"]))
+    client = client_for(make_user("case_handler"))
     assert client.get(reverse("accounts:tokens")).status_code == 200
     created = client.post(reverse("accounts:tokens"), {"name": "HR system"})
     key = created.context["new_key"]
