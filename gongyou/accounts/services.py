@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongyou.core.audit import audit_record, diff, snapshot
 from gongyou.core.errors import (
@@ -37,7 +38,7 @@ USER_FIELDS = ["username", "display_name", "email", "organisation", "station", "
 class AuthenticationFailed(ApplicationError):
     status = 401
     code = "authentication_failed"
-    default_message = "Wrong username or password."
+    default_message = gettext_lazy("Wrong username or password.")
 
 
 def _hash(key: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 
 class FieldError(dict[str, str]):
     """One problem with one input field: {"code", "message"}."""
@@ -20,7 +22,7 @@ class FieldError(dict[str, str]):
 class ApplicationError(Exception):
     status = 400
     code = "invalid"
-    default_message = "The request could not be completed."
+    default_message: Any = _("The request could not be completed.")
 
     def __init__(
         self,
@@ -45,7 +47,7 @@ class ValidationFailed(ApplicationError):
 
     status = 422
     code = "validation_failed"
-    default_message = "Some fields are invalid."
+    default_message: Any = _("Some fields are invalid.")
 
 
 class NotFound(ApplicationError):
@@ -53,7 +55,7 @@ class NotFound(ApplicationError):
 
     status = 404
     code = "not_found"
-    default_message = "Not found."
+    default_message: Any = _("Not found.")
 
 
 class PermissionDenied(ApplicationError):
@@ -61,13 +63,13 @@ class PermissionDenied(ApplicationError):
 
     status = 403
     code = "permission_denied"
-    default_message = "You are not allowed to do this."
+    default_message: Any = _("You are not allowed to do this.")
 
 
 class Conflict(ApplicationError):
     status = 409
     code = "conflict"
-    default_message = "The request conflicts with existing data."
+    default_message: Any = _("The request conflicts with existing data.")
 
 
 class FieldErrors:

@@ -18,14 +18,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from gongyou.accounts.enums import OrganisationKind, Role
 from gongyou.accounts.models import Organisation
 from gongyou.core import crypto
 from gongyou.core.audit import audit_record
 from gongyou.regions.models import Region
+from gongyou.regions.selectors import region_label
 from gongyou.stations.enums import DEFAULT_SERVICES, ServiceType, StationType
 from gongyou.workers.identity import check_character, mask_national_id, mask_phone
 from gongyou.workers.services import migration_scope_for
@@ -424,6 +427,8 @@ def generate_workers(
                 )
             )
             label = getattr(actor_user, "username", "system")
+            with translation.override(settings.LANGUAGE_CODE):
+                registered = gettext("Registered %(name)s in %(region)s")
             _insert_rows(
                 "core_auditevent",
                 audit_cols,
@@ -438,7 +443,7 @@ def generate_workers(
                         str(ids[r[1]]),
                         ids[r[1]],
                         r[10],
-                        f"Registered {r[3]} (demo data)",
+                        registered % {"name": r[3], "region": region_label(r[10])},
                         "",
                     )
                     for r in rows

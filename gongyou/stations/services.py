@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongyou.accounts.models import Organisation
 from gongyou.accounts.policies import Actor
@@ -45,7 +46,7 @@ MAX_BACKDATE = dt.timedelta(days=30)
 
 class IdempotencyKeyReused(Conflict):
     code = "idempotency_key_reused"
-    default_message = "This Idempotency-Key was already used for a different visit."
+    default_message = gettext_lazy("This Idempotency-Key was already used for a different visit.")
 
 
 def _clean_station(

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongyou.classifications.enums import (
     CertificateKind,
@@ -55,7 +56,7 @@ class WorkerSearchForm(LookupLabelsMixin, forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    name = forms.CharField(label=_("Name"), required=False, max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), required=False, max_length=50)
     region = forms.CharField(
         label=_("Region code"), required=False, max_length=6, widget=region_input("region")
     )
@@ -80,7 +81,9 @@ class WorkerFieldsForm(ServiceErrorsMixin, forms.Form):
     lookup_labels = LOOKUP_LABELS
 
     name = forms.CharField(
-        label=_("Name"), required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=pgettext_lazy("person", "Name"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     phone = forms.CharField(
         label=_("Mobile"),

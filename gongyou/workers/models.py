@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongyou.classifications.enums import (
     CertificateKind,
@@ -27,7 +28,7 @@ class Worker(TimeStampedModel):
     national_id_enc = models.TextField(_("ID number (encrypted)"))
     national_id_hash = models.CharField(_("ID number lookup hash"), max_length=64, unique=True)
     national_id_masked = models.CharField(_("ID number"), max_length=18)
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     phone_enc = models.TextField(_("mobile (encrypted)"), blank=True)

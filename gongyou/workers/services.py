@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from gongyou.accounts.enums import Role
@@ -70,7 +70,7 @@ _NAME_BAD = re.compile(r"[0-9<>{}\[\]\\/@#$%^&*=+|~_;:!?，,。]")
 
 class WorkerAlreadyRegistered(Conflict):
     code = "worker_already_registered"
-    default_message = "A worker with this ID number is already registered."
+    default_message = gettext_lazy("A worker with this ID number is already registered.")
 
 
 def _field_labels(fields: dict[str, Any]) -> str:
