@@ -34,8 +34,8 @@ test: $(VENV)/.dev
 	@if [ -n "$$DATABASE_URL" ]; then echo "== PostgreSQL: $$DATABASE_URL"; $(VENV)/bin/pytest -n 2 --dist loadfile; fi
 
 lint: $(VENV)/.dev
-	$(VENV)/bin/ruff check gongyou tests benchmarks scripts
-	$(VENV)/bin/ruff format --check gongyou tests benchmarks scripts
+	$(VENV)/bin/ruff check gongyou tests benchmarks scripts conftest.py
+	$(VENV)/bin/ruff format --check gongyou tests benchmarks scripts conftest.py
 	$(VENV)/bin/lint-imports
 
 typecheck: $(VENV)/.dev

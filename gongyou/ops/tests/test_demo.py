@@ -38,7 +38,8 @@ def test_demo_population_is_valid_and_calibrated():
     industries = Counter(Worker.objects.values_list("industry", flat=True))
     assert 0.24 < industries["manufacturing"] / 4000 < 0.31
     assert AuditEvent.objects.filter(action="worker.register").count() == 4000
-    assert not Worker.objects.filter(occupation__isnull=True).exists()  # every demo occupation is a real code
+    # every demo occupation is a real code
+    assert not Worker.objects.filter(occupation__isnull=True).exists()
 
 
 def test_setup_is_idempotent(tmp_path, monkeypatch):
