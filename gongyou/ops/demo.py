@@ -467,10 +467,111 @@ def generate_workers(
                     for r in rows
                 ],
             )
+            _insert_certificates(
+                gen.rng, rows, ids, now=now, actor_user=actor_user, org=org, audit_cols=audit_cols
+            )
         done += len(rows)
         if progress:
             progress(size)
     return done
+
+
+CERTIFICATE_SHARE = 0.15  # demo: share of workers holding a skill-level certificate
+LEVELS = [(5, 35), (4, 35), (3, 20), (2, 8), (1, 2)]
+CERTIFICATE_COLUMNS = [
+    "worker_id",
+    "kind",
+    "occupation_id",
+    "level",
+    "certificate_no",
+    "issuing_organisation",
+    "issued_on",
+    "expires_on",
+    "created_at",
+    "updated_at",
+]
+DEMO_ISSUER = "职业技能等级认定评价机构（演示）"
+
+
+def _insert_certificates(
+    rng: random.Random,
+    rows: list[tuple[Any, ...]],
+    ids: dict[str, int],
+    *,
+    now: dt.datetime,
+    actor_user: Any,
+    org: Organisation | None,
+    audit_cols: list[str],
+) -> None:
+    """Skill-level certificates for some demo workers, in their own occupation, audited like real ones."""
+    from gongyou.classifications.selectors import occupation_names
+    from gongyou.workers.models import SkillCertificate
+
+    pick_level = _weighted(LEVELS)
+    today = timezone.localdate()
+    certs: list[tuple[Any, ...]] = []
+    regions: dict[int, str] = {}
+    for r in rows:
+        occupation, birth = r[16], r[5]
+        if occupation is None or rng.random() >= CERTIFICATE_SHARE:
+            continue
+        earliest = max(birth + dt.timedelta(days=365 * 18), today - dt.timedelta(days=365 * 10))
+        if earliest >= today:
+            continue
+        issued = earliest + dt.timedelta(days=rng.randint(0, (today - earliest).days))
+        worker_id = ids[r[1]]
+        number = f"Y{issued:%Y}{worker_id:010d}"
+        certs.append(
+            (
+                worker_id,
+                "skill_level",
+                occupation,
+                pick_level(rng),
+                number,
+                DEMO_ISSUER,
+                issued,
+                None,
+                now,
+                now,
+            )
+        )
+        regions[worker_id] = r[10]
+    if not certs:
+        return
+    _insert_rows(SkillCertificate._meta.db_table, CERTIFICATE_COLUMNS, certs)
+    cert_ids = dict(
+        SkillCertificate.objects.filter(
+            issuing_organisation=DEMO_ISSUER, certificate_no__in=[c[4] for c in certs]
+        ).values_list("certificate_no", "id")
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        summary = gettext("Certificate %(no)s: %(occ)s level %(level)s")
+    names = occupation_names()
+    actor_id, label, org_id = (
+        getattr(actor_user, "pk", None),
+        getattr(actor_user, "username", "system"),
+        getattr(org, "pk", None),
+    )
+    _insert_rows(
+        "core_auditevent",
+        audit_cols,
+        [
+            (
+                now,
+                actor_id,
+                label,
+                org_id,
+                "certificate.add",
+                "workers.skillcertificate",
+                str(cert_ids[c[4]]),
+                c[0],
+                regions[c[0]],
+                summary % {"no": c[4], "occ": names.get(c[2], c[2]), "level": c[3]},
+                "",
+            )
+            for c in certs
+        ],
+    )
 
 
 def ensure_federations(

@@ -25,6 +25,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 LANGUAGE_CODE = (
     "en"  # assertions read English msgids; tests/test_i18n.py checks the Chinese default
 )
-STATIC_ROOT = None  # tests never collect static files; WhiteNoise serves them from the finders
+STATIC_ROOT = None  # type: ignore[assignment]  # tests never collect static files; WhiteNoise serves them from the finders
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -38,6 +38,11 @@ def test_demo_population_is_valid_and_calibrated():
     industries = Counter(Worker.objects.values_list("industry", flat=True))
     assert 0.24 < industries["manufacturing"] / 4000 < 0.31
     assert AuditEvent.objects.filter(action="worker.register").count() == 4000
+    from gongyou.workers.models import SkillCertificate
+
+    certified = SkillCertificate.objects.count()
+    assert 0.10 * 4000 < certified < 0.20 * 4000
+    assert AuditEvent.objects.filter(action="certificate.add").count() == certified
     # every demo occupation is a real code
     assert not Worker.objects.filter(occupation__isnull=True).exists()
 
