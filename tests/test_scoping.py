@@ -193,3 +193,8 @@ def test_page_lists_show_only_scope(role, make_user, world):
         f"/stations/{world['home'].pk}/" in stations
         and f"/stations/{world['away'].pk}/" not in stations
     )
+
+
+def test_national_scope_sees_every_organisation(api, orgs):
+    listed = ids(api.get("/api/v1/organisations"))
+    assert {o.pk for o in orgs.values()} <= listed

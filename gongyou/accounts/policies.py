@@ -88,7 +88,8 @@ class Actor:
     def region_q(self, *fields: str) -> Q:
         """Rows whose region (any of `fields`) lies in the actor's subtree."""
         if not self.region_prefix:
-            return Q()
+            # Always true, but not an empty Q(): `Q() | q` would collapse to `q` in an OR.
+            return Q(pk__isnull=False)
         q = Q(pk__in=[])
         if self.region_prefix == "-":
             return q

@@ -12,13 +12,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongyou.accounts.models import Organisation
 from gongyou.accounts.policies import Actor
+from gongyou.accounts.selectors import organisation_list
 from gongyou.core.audit import audit_record, diff, snapshot
 from gongyou.core.errors import Conflict, FieldError, FieldErrors
 from gongyou.regions.selectors import region_is_known
-from gongyou.workers.models import Worker
-from gongyou.workers.policies import worker_is_visible
+from gongyou.workers.policies import workers_visible_to
 
 from .enums import DEFAULT_SERVICES, ServiceType, StationType
 from .models import Station, Visit
@@ -79,7 +78,7 @@ def _clean_station(
     if present("organisation"):
         org_id = data.get("organisation")
         org = (
-            Organisation.objects.filter(pk=int(str(org_id))).first()
+            organisation_list(actor=actor).filter(pk=int(str(org_id))).first()
             if str(org_id or "").isdigit()
             else None
         )
@@ -252,8 +251,8 @@ def visit_log(
         if not str(worker_id).isdigit():
             errors.add("worker_id", "invalid", _("A worker id is a number."))
         else:
-            worker = Worker.objects.filter(pk=int(worker_id)).first()
-            if worker is None or not worker_is_visible(actor, worker):
+            worker = workers_visible_to(actor).filter(pk=int(worker_id)).first()
+            if worker is None:
                 errors.add("worker_id", "unknown_worker", _("No such worker in your area."))
                 worker = None
     note = str(note or "").strip()
