@@ -69,3 +69,11 @@ def test_id_numbers_are_never_in_the_audit_log(admin_actor, worker_factory):
     worker_factory(national_id=number, phone="13711112222")
     dump = str(list(AuditEvent.objects.values()))
     assert number not in dump and "13711112222" not in dump
+
+
+def test_national_admin_sees_every_event(make_user, worker_factory):
+    worker_factory()
+    c = Client()
+    c.force_login(make_user("system_admin", org="national"))
+    body = c.get("/accounts/audit/", {"action": "worker.register"}).content.decode().split("<tbody>")[1]
+    assert "worker.register" in body
