@@ -268,7 +268,7 @@ def server(env: dict[str, str], port: int, web_workers: str, log: Path) -> Itera
 # --- wrk cross-check ----------------------------------------------------------------------------
 
 WRK_VISITS = """
-local counter, tid = 0, 0
+counter, tid = 0, 0  -- globals: setup() overrides tid per thread with thread:set
 local stations = {%(stations)s}
 function setup(thread) thread:set("tid", tid); tid = tid + 1 end
 request = function()
@@ -412,79 +412,98 @@ def bench_db(db: str, args: argparse.Namespace, tmp: Path) -> DbReport:
         )
         port = args.port or free_port()
         for web_workers in args.web_workers:
-            with server(env, port, web_workers, log) as pgid:
-                status, body = request(
-                    port,
-                    "POST",
-                    "/api/v1/auth/token",
-                    {"username": "admin", "password": password},
-                )
-                if status != 200:
-                    sys.exit(f"POST /api/v1/auth/token -> {status} {body}")
-                token = body["token"]
-                status, body = request(port, "GET", "/api/v1/stations?limit=50", token=token)
-                if status != 200 or not body["items"]:
-                    sys.exit(f"GET /api/v1/stations -> {status} {body}")
-                pairs = [(s["id"], svc) for s in body["items"] for svc in s["services"]]
-                target = loadgen.Target("127.0.0.1", port, token)
-                baseline = visit_count(port, token)
-                created = 0
-                for workload, conns in (
-                    ("visits", args.connections),
-                    ("lookup", args.lookup_connections),
-                ):
-                    for c in conns:
-                        idle_busy = background_busy()
-                        res = loadgen.run(
-                            workload=workload,  # type: ignore[arg-type]
-                            target=target,
-                            connections=c,
-                            warmup=args.warmup,
-                            duration=args.duration,
-                            params={
-                                "stations": pairs,
-                                "national_ids": ids,
-                                "run_tag": f"{web_workers}-{c}-{secrets.token_hex(4)}",
-                            },
-                            sampler=lambda: cpu_sample(pgid),
-                        )
-                        if workload == "visits":
-                            created += res.created_total
-                        row = {
-                            "web_workers": web_workers,
-                            "workload": workload,
-                            "connections": c,
-                            "background_busy": idle_busy,
-                            "rps": res.rps,
-                            "requests": res.requests,
-                            "errors": res.errors,
-                            "p50_ms": res.p50_ms,
-                            "p95_ms": res.p95_ms,
-                            "p99_ms": res.p99_ms,
-                            "max_ms": res.max_ms,
-                            "statuses": res.statuses,
-                            "error_samples": res.error_samples,
-                            "cpu": cpu_shares(res.cpu_window, res.client_cpu_seconds)
-                            if res.cpu_window
-                            else {},
-                        }
-                        report.runs.append(row)
-                        print("   " + format_row(row), flush=True)
-                stored = visit_count(port, token) - baseline
-                check = (
-                    f"web workers {web_workers}: visits in database {stored:,} vs 201 responses"
-                    f" {created:,} -> {'OK' if stored == created else 'MISMATCH'}"
-                )
-                report.checks.append(check)
-                print("   " + check, flush=True)
-                if args.wrk and shutil.which("wrk"):
-                    report.wrk.extend(
-                        wrk_cross_check(args, port, token, pairs, ids, web_workers, workdir)
-                    )
+            try:
+                bench_server(args, report, env, port, web_workers, password, ids, log)
+            except (Exception, SystemExit) as exc:  # keep the other configurations' results
+                tail = log.read_text(errors="replace")[-1500:] if log.exists() else ""
+                report.checks.append(f"web workers {web_workers}: FAILED: {exc!r}")
+                print(f"   web workers {web_workers} FAILED: {exc!r}\n{tail}", flush=True)
     finally:
         if db == "postgresql" and not args.keep:
             pg_recreate(args.pg_admin_url, drop_only=True)
     return report
+
+
+def bench_server(
+    args: argparse.Namespace,
+    report: DbReport,
+    env: dict[str, str],
+    port: int,
+    web_workers: str,
+    password: str,
+    ids: list[str],
+    log: Path,
+) -> None:
+    """One server configuration: token, stations, the load runs, the row check, wrk."""
+    with server(env, port, web_workers, log) as pgid:
+        status, body = request(
+            port,
+            "POST",
+            "/api/v1/auth/token",
+            {"username": "admin", "password": password},
+        )
+        if status != 200:
+            sys.exit(f"POST /api/v1/auth/token -> {status} {body}")
+        token = body["token"]
+        status, body = request(port, "GET", "/api/v1/stations?limit=50", token=token)
+        if status != 200 or not body["items"]:
+            sys.exit(f"GET /api/v1/stations -> {status} {body}")
+        pairs = [(s["id"], svc) for s in body["items"] for svc in s["services"]]
+        target = loadgen.Target("127.0.0.1", port, token)
+        baseline = visit_count(port, token)
+        created = 0
+        for workload, conns in (
+            ("visits", args.connections),
+            ("lookup", args.lookup_connections),
+        ):
+            for c in conns:
+                idle_busy = background_busy()
+                res = loadgen.run(
+                    workload=workload,  # type: ignore[arg-type]
+                    target=target,
+                    connections=c,
+                    warmup=args.warmup,
+                    duration=args.duration,
+                    params={
+                        "stations": pairs,
+                        "national_ids": ids,
+                        "run_tag": f"{web_workers}-{c}-{secrets.token_hex(4)}",
+                    },
+                    sampler=lambda: cpu_sample(pgid),
+                )
+                if workload == "visits":
+                    created += res.created_total
+                row = {
+                    "web_workers": web_workers,
+                    "workload": workload,
+                    "connections": c,
+                    "background_busy": idle_busy,
+                    "rps": res.rps,
+                    "requests": res.requests,
+                    "errors": res.errors,
+                    "p50_ms": res.p50_ms,
+                    "p95_ms": res.p95_ms,
+                    "p99_ms": res.p99_ms,
+                    "max_ms": res.max_ms,
+                    "statuses": res.statuses,
+                    "error_samples": res.error_samples,
+                    "cpu": cpu_shares(res.cpu_window, res.client_cpu_seconds)
+                    if res.cpu_window
+                    else {},
+                }
+                report.runs.append(row)
+                print("   " + format_row(row), flush=True)
+        stored = visit_count(port, token) - baseline
+        check = (
+            f"web workers {web_workers}: visits in database {stored:,} vs 201 responses"
+            f" {created:,} -> {'OK' if stored == created else 'MISMATCH'}"
+        )
+        report.checks.append(check)
+        print("   " + check, flush=True)
+        if args.wrk and shutil.which("wrk"):
+            report.wrk.extend(
+                wrk_cross_check(args, port, token, pairs, ids, web_workers, log.parent)
+            )
 
 
 def wrk_cross_check(
@@ -606,12 +625,14 @@ def markdown(
                 "",
                 "wrk cross-check (wrk 4, 2 threads; lookups checked for non-2xx only):",
                 "",
-                "| workload | web workers | conns | req/s | p50 ms | p99 ms | non-2xx | rows stored |",
-                "|---|---|---|---|---|---|---|---|",
+                "| workload | web workers | conns | requests | req/s | p50 ms | p99 ms | non-2xx"
+                " | rows stored |",
+                "|---|---|---|---|---|---|---|---|---|",
             ]
             for w in rep.wrk:
                 out.append(
                     f"| {w['workload']} | {w['web_workers']} | {w['connections']}"
+                    f" | {w.get('requests', 0):,}"
                     f" | {w.get('rps', 0):,.0f} | {w.get('p50_ms', 0):.1f} | {w.get('p99_ms', 0):.1f}"
                     f" | {w.get('non2xx', 0)} | {w.get('db_delta', '')} |"
                 )
@@ -678,9 +699,15 @@ def main(argv: list[str] | None = None) -> None:
         flush=True,
     )
     reports: list[DbReport] = []
-    with tempfile.TemporaryDirectory(prefix="gongyou-bench-") as tmp:
-        for db in args.dbs:
-            reports.append(bench_db(db, args, Path(tmp)))
+    tmp = Path(tempfile.mkdtemp(prefix="gongyou-bench-"))
+    failed = False
+    for db in args.dbs:
+        reports.append(bench_db(db, args, tmp))
+        failed = failed or any("FAILED" in c for c in reports[-1].checks)
+    if failed:
+        print(f"Some runs failed; logs kept in {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
     text = markdown(info, command, args, reports)
     print(text)
     if not args.no_record:
