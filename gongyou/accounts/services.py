@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -198,6 +200,7 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        transaction.on_commit(lambda: api_token_cache_evict(key_hash=token.key_hash))
         audit_record(
             actor=actor.user,
             action="api_token.revoke",
@@ -228,27 +231,53 @@ def api_token_login(*, username: str, password: str, request: Any = None) -> tup
     )
 
 
+# Per-process cache of authenticated tokens: the token check was ~20% of a visit's server CPU
+# (benchmarks/RESULTS.md). Revocation and deactivation evict locally at once; other processes
+# notice within API_TOKEN_CACHE_SECONDS (documented in docs/domains/accounts.md).
+_token_cache: dict[str, tuple[float, User, datetime | None]] = {}
+_TOKEN_CACHE_MAX = 10_000
+
+
 def api_token_authenticate(*, key: str) -> User | None:
-    """The active user behind a bearer key, or None. One query on the hot path."""
+    """The active user behind a bearer key, or None. At most one query, usually none."""
     if not key.startswith(TOKEN_PREFIX):
         return None
+    key_hash = _hash(key)
+    ttl = float(getattr(settings, "API_TOKEN_CACHE_SECONDS", 10))
+    hit = _token_cache.get(key_hash)
+    now = timezone.now()
+    if hit is not None and hit[0] > time.monotonic() and (hit[2] is None or hit[2] > now):
+        return hit[1]
     try:
         token = ApiToken.objects.select_related("user", "user__organisation", "user__station").get(
-            key_hash=_hash(key)
+            key_hash=key_hash
         )
     except ApiToken.DoesNotExist:
         return None
-    now = timezone.now()
     if (
         token.revoked_at is not None
         or (token.expires_at is not None and token.expires_at <= now)
         or not token.user.is_active
     ):
+        _token_cache.pop(key_hash, None)
         return None
     # Record use at most once a minute: no write per request on the hot path.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if ttl > 0:
+        if len(_token_cache) >= _TOKEN_CACHE_MAX:
+            _token_cache.clear()
+        _token_cache[key_hash] = (time.monotonic() + ttl, token.user, token.expires_at)
     return token.user
+
+
+def api_token_cache_evict(*, user_id: int | None = None, key_hash: str | None = None) -> None:
+    """Forget cached tokens of a user (deactivated, roles changed) or one token (revoked)."""
+    if key_hash is not None:
+        _token_cache.pop(key_hash, None)
+    if user_id is not None:
+        for h in [h for h, (_t, u, _e) in _token_cache.items() if u.pk == user_id]:
+            _token_cache.pop(h, None)
 
 
 @transaction.atomic
@@ -293,6 +322,7 @@ def user_update(*, actor: Actor, user: User, data: dict[str, Any]) -> User:
     changed_before, changed_after = diff(before, snapshot(user, USER_FIELDS))
     if changed_after:
         user.save()
+        transaction.on_commit(lambda: api_token_cache_evict(user_id=user.pk))
         audit_record(
             actor=actor.user,
             action="user.update",

@@ -46,8 +46,9 @@ def region_is_known(code: str) -> bool:
     return code in region_names()
 
 
-def province_codes() -> set[str]:
-    return {c[:2] for c, (_, level, _p) in region_names().items() if level == "province"}
+@lru_cache(maxsize=1)
+def province_codes() -> frozenset[str]:
+    return frozenset(c[:2] for c, (_, level, _p) in region_names().items() if level == "province")
 
 
 def region_label(code: str | None) -> str:
@@ -75,3 +76,4 @@ def region_range_q(field: str, prefix: str) -> Q:
 
 def region_cache_clear() -> None:
     region_names.cache_clear()
+    province_codes.cache_clear()

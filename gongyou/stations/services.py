@@ -264,7 +264,9 @@ def visit_log(
         errors.add(
             "idempotency_key", "invalid", _("An Idempotency-Key is 1–100 visible ASCII characters.")
         )
-    if key is not None:
+    # A retry is normally caught by the unique key at insert (no extra query on the hot path);
+    # look it up first only when this request would otherwise fail validation.
+    if errors and key is not None:
         first = Visit.objects.filter(idempotency_key=key).first()
         if first is not None:
             return _replay(actor, first, station_id, service, worker_id), False

@@ -86,7 +86,9 @@ def worker_list(*, actor: Actor, filters: WorkerFilter | None = None) -> QuerySe
         qs = qs.filter(birth_date__gte=f.born_after)
     if f.born_before:
         qs = qs.filter(birth_date__lte=f.born_before)
-    return qs.select_related("current_region", "hukou_region", "occupation").order_by("-id")
+    # No joins: region names come from the cached region table; pages that show the occupation
+    # name add select_related("occupation") themselves (the API returns codes only).
+    return qs.order_by("-id")
 
 
 def worker_get(*, actor: Actor, worker_id: int) -> Worker:

@@ -67,9 +67,9 @@ def worker_list_page(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     values: dict[str, Any] = {k: (str(v).strip() or None) for k, v in form.cleaned_data.items()}
     filters = WorkerFilter(**values)
-    page = Paginator(worker_list(actor=actor, filters=filters), PAGE_SIZE).get_page(
-        params.get("page")
-    )
+    page = Paginator(
+        worker_list(actor=actor, filters=filters).select_related("occupation"), PAGE_SIZE
+    ).get_page(params.get("page"))
     rows = [(w, region_label(w.current_region_id)) for w in page.object_list]
     exact = rows[0][0] if filters.national_id and page.paginator.count == 1 else None
     context = {

@@ -102,3 +102,19 @@ def test_garbage_and_inactive_tokens_are_401(alice):
     alice.is_active = False
     alice.save()
     assert c.get("/api/v1/workers", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+
+
+def test_token_cache_skips_the_query_and_revocation_evicts(
+    alice, django_assert_num_queries, django_capture_on_commit_callbacks, settings
+):
+    from gongyou.accounts.policies import actor_for
+    from gongyou.accounts.services import api_token_authenticate, api_token_create, api_token_revoke
+
+    settings.API_TOKEN_CACHE_SECONDS = 10
+    token, key = api_token_create(actor=actor_for(alice), user=alice, name="cached")
+    assert api_token_authenticate(key=key) == alice  # query (and last_used_at update)
+    with django_assert_num_queries(0):
+        assert api_token_authenticate(key=key) == alice
+    with django_capture_on_commit_callbacks(execute=True):
+        api_token_revoke(actor=actor_for(alice), token=token)
+    assert api_token_authenticate(key=key) is None

@@ -50,7 +50,9 @@ INSTALLED_APPS = [
     "gongyou.classifications",
     "gongyou.accounts",
     "gongyou.workers",
+    "gongyou.employers",
     "gongyou.stations",
+    "gongyou.cases",
     "gongyou.ops",
 ]
 
@@ -163,6 +165,16 @@ PII_KEYS = env("GONGYOU_PII_KEYS") or ""
 PII_INDEX_KEY = env("GONGYOU_PII_INDEX_KEY") or ""
 
 NINJA_PAGINATION_MAX_LIMIT = 200
+# Seconds a web process may trust an authenticated API token before checking it again.
+API_TOKEN_CACHE_SECONDS = int(env("GONGYOU_API_TOKEN_CACHE_SECONDS") or "10")
+
+# --- Rights-protection cases (docs/domains/cases.md) ----------------------------------------
+# A deadline is "near" when this many calendar days or fewer are left.
+CASES_DEADLINE_NEAR_DAYS = int(env("GONGYOU_CASES_DEADLINE_NEAR_DAYS") or "3")
+# Early warning: this many wage-arrears cases against one employer or project in 12 months...
+CASES_ARREARS_REPEAT_THRESHOLD = int(env("GONGYOU_CASES_ARREARS_REPEAT_THRESHOLD") or "2")
+# ...or one case with at least this many claimants (a collective case) flags it.
+CASES_COLLECTIVE_CLAIMANTS = int(env("GONGYOU_CASES_COLLECTIVE_CLAIMANTS") or "10")
 
 LOGGING = {
     "version": 1,

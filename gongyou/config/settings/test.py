@@ -28,3 +28,4 @@ LANGUAGE_CODE = (
 STATIC_ROOT = None  # type: ignore[assignment]  # tests never collect static files; WhiteNoise serves them from the finders
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+API_TOKEN_CACHE_SECONDS = 0  # tests see revocations and deactivations at once

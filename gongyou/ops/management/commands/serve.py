@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("GONGYOU_WEB_WORKERS", str((os.cpu_count() or 1) * 2 + 1))),
+            default=int(os.environ.get("GONGYOU_WEB_WORKERS", str((os.cpu_count() or 1) + 1))),
         )
         parser.add_argument("--no-task-worker", action="store_true")
 
