@@ -78,5 +78,9 @@ def test_national_admin_sees_every_event(make_user):
     make_worker(actor=actor_for(make_user("case_handler", org="sz")))  # an event by a Shenzhen user
     c = Client()
     c.force_login(make_user("system_admin", org="national"))
-    body = c.get("/accounts/audit/", {"action": "worker.register"}).content.decode().split("<tbody>")[1]
+    body = (
+        c.get("/accounts/audit/", {"action": "worker.register"})
+        .content.decode()
+        .split("<tbody>")[1]
+    )
     assert "worker.register" in body

@@ -35,6 +35,27 @@ ROUTES = {
     ("post", "/api/v1/visits"),
     ("get", "/api/v1/visits"),
     ("get", "/api/v1/visits/{visit_id}"),
+    ("post", "/api/v1/employers"),
+    ("get", "/api/v1/employers"),
+    ("get", "/api/v1/employers/{employer_id}"),
+    ("post", "/api/v1/employers/{employer_id}/arrears-flag"),
+    ("get", "/api/v1/employers/{employer_id}/cases"),
+    ("post", "/api/v1/cases"),
+    ("get", "/api/v1/cases"),
+    ("get", "/api/v1/cases/{case_id}"),
+    ("post", "/api/v1/cases/{case_id}/transition"),
+    ("post", "/api/v1/cases/{case_id}/assign"),
+    ("post", "/api/v1/cases/{case_id}/transfer"),
+    ("post", "/api/v1/cases/{case_id}/refer"),
+    ("post", "/api/v1/cases/{case_id}/claimants"),
+    ("patch", "/api/v1/cases/{case_id}/claimants/{claimant_id}"),
+    ("post", "/api/v1/cases/{case_id}/deadlines/{deadline_id}/extend"),
+    ("post", "/api/v1/cases/{case_id}/deadlines/{deadline_id}/met"),
+    ("post", "/api/v1/cases/{case_id}/notes"),
+    ("get", "/api/v1/notifications"),
+    ("post", "/api/v1/notifications/{notification_id}/read"),
+    ("get", "/api/v1/calendar-days"),
+    ("post", "/api/v1/calendar-days"),
 }
 
 
@@ -67,6 +88,17 @@ def test_required_fields_are_documented(spec):
     assert set(spec["components"]["schemas"]["VisitCreate"]["required"]) == {
         "station_id",
         "service",
+    }
+    assert set(spec["components"]["schemas"]["CaseCreate"]["required"]) == {
+        "type",
+        "summary",
+        "region",
+        "claimants",
+    }
+    assert set(spec["components"]["schemas"]["TransitionIn"]["required"]) == {
+        "to_status",
+        "reason",
+        "version",
     }
 
 

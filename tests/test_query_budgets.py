@@ -58,3 +58,14 @@ def test_lookup_by_id_budget(api, worker_factory, django_assert_max_num_queries)
     with django_assert_max_num_queries(3):
         res = api.get("/api/v1/workers", {"national_id": "11010519491231002x"}).json()
     assert res["items"][0]["id"] == worker.pk
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_case_queue_budget(n, api, admin_actor, worker_factory, django_assert_max_num_queries):
+    from gongyou.cases.tests.factories import make_case
+
+    worker = worker_factory()
+    for _ in range(n):
+        make_case(actor=admin_actor, workers=[worker], infringement_known_on="2026-11-01")
+    with django_assert_max_num_queries(4):
+        assert api.get("/api/v1/cases", {"limit": 50}).json()["count"] == n

@@ -134,6 +134,79 @@ def test_organisation_and_token_routes(role, make_user, world, orgs):
     assert all(t["user"].startswith("u") for t in tokens)
 
 
+@pytest.fixture
+def case_world(world, admin_actor):
+    """Cases: taken in at the home station (Nanshan), at no station in Bao'an (another Shenzhen
+    county), and in Beijing; employers in Nanshan, Bao'an and Beijing."""
+    from gongyou.cases.tests.factories import make_case
+    from gongyou.employers.tests.factories import make_employer
+
+    e_home = make_employer(actor=admin_actor, region="440305")
+    e_sibling = make_employer(actor=admin_actor, region="440306")
+    e_away = make_employer(actor=admin_actor, region="110105")
+    c_home = make_case(
+        actor=admin_actor,
+        workers=[world["mine"]],
+        employers=[e_home],
+        intake_station_id=world["home"].pk,
+    )
+    c_sibling = make_case(
+        actor=admin_actor, workers=[world["mine"]], employers=[e_sibling], region="440306"
+    )
+    c_away = make_case(
+        actor=admin_actor, workers=[world["theirs"]], employers=[e_away], region="110105"
+    )
+    return {
+        "e_home": e_home,
+        "e_sibling": e_sibling,
+        "e_away": e_away,
+        "c_home": c_home,
+        "c_sibling": c_sibling,
+        "c_away": c_away,
+    }
+
+
+CASE_READERS = {
+    Role.STATION_STAFF,
+    Role.CASE_HANDLER,
+    Role.ANALYST,
+    Role.ORG_ADMIN,
+    Role.SYSTEM_ADMIN,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_case_routes(role, make_user, world, case_world):
+    """Station staff see their station's cases; programme and employment officers see none."""
+    c = client_for(role, make_user, world)
+    listed = ids(c.get("/api/v1/cases"))
+    reads = role in CASE_READERS
+    home, sibling, away = (case_world[k].pk for k in ("c_home", "c_sibling", "c_away"))
+    sibling_visible = reads and role != Role.STATION_STAFF
+    expected = {home} if reads else set()
+    assert listed == (expected | {sibling} if sibling_visible else expected)
+    assert c.get(f"/api/v1/cases/{home}").status_code == (200 if reads else 404)
+    assert c.get(f"/api/v1/cases/{sibling}").status_code == (200 if sibling_visible else 404)
+    assert c.get(f"/api/v1/cases/{away}").status_code == 404
+    history = c.get(f"/api/v1/employers/{case_world['e_home'].pk}/cases")
+    assert ids(history) == ({home} if reads else set())
+    assert c.get(f"/api/v1/employers/{case_world['e_away'].pk}/cases").status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_employer_routes(role, make_user, world, case_world):
+    """Every role sees employers of its region subtree (station staff: the station's county)."""
+    c = client_for(role, make_user, world)
+    listed = ids(c.get("/api/v1/employers"))
+    home, sibling, away = (case_world[k].pk for k in ("e_home", "e_sibling", "e_away"))
+    sibling_visible = role != Role.STATION_STAFF
+    assert home in listed and away not in listed
+    assert (sibling in listed) is sibling_visible
+    assert c.get(f"/api/v1/employers/{home}").status_code == 200
+    assert c.get(f"/api/v1/employers/{away}").status_code == 404
+    assert c.get(f"/api/v1/employers/{sibling}").status_code == (200 if sibling_visible else 404)
+
+
 def test_national_scope_sees_everything(api, world):
     listed = ids(api.get("/api/v1/workers"))
     assert {world["mine"].pk, world["theirs"].pk} <= listed

@@ -108,3 +108,18 @@ def audit_list(*, user: Any, filters: AuditFilter | None = None) -> QuerySet[Aud
             )
         )
     return qs.select_related("actor").order_by("-at", "-id")
+
+
+def organisation_admins(*, organisation_ids: list[int]) -> list[User]:
+    """Active organisation admins of these organisations (escalations from the cases app)."""
+    users = User.objects.filter(organisation_id__in=organisation_ids, is_active=True)
+    return [u for u in users.order_by("id") if "org_admin" in (u.roles or [])]
+
+
+def user_get_active(*, user_id: int) -> User | None:
+    """An active user by id with organisation and station loaded, or None (case assignment)."""
+    return (
+        User.objects.select_related("organisation", "station")
+        .filter(pk=user_id, is_active=True)
+        .first()
+    )

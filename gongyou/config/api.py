@@ -4,8 +4,10 @@ from ninja import NinjaAPI
 
 from gongyou.accounts.api import router as accounts_router
 from gongyou.accounts.auth import BearerAuth
+from gongyou.cases.api import router as cases_router
 from gongyou.classifications.api import router as classifications_router
 from gongyou.core.api import install_error_handlers, session_auth
+from gongyou.employers.api import router as employers_router
 from gongyou.regions.api import router as regions_router
 from gongyou.stations.api import router as stations_router
 from gongyou.workers.api import router as workers_router
@@ -29,3 +31,5 @@ api.add_router("", regions_router)
 api.add_router("", classifications_router)
 api.add_router("", workers_router)
 api.add_router("", stations_router)
+api.add_router("", employers_router)
+api.add_router("", cases_router)

@@ -49,24 +49,24 @@ def diff(
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def audit_record(
+def _event(
     *,
     actor: Any,
     action: str,
-    entity: models.Model | None = None,
-    entity_type: str = "",
-    entity_id: str | int = "",
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
-    worker_id: int | None = None,
-    region_code: str = "",
-    summary: str = "",
-    purpose: str = "",
+    entity: models.Model | None,
+    entity_type: str,
+    entity_id: str | int,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    worker_id: int | None,
+    region_code: str,
+    summary: str,
+    purpose: str,
 ) -> AuditEvent:
     if entity is not None:
         entity_type = entity_type or entity._meta.label_lower
         entity_id = entity_id or str(entity.pk)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=(getattr(actor, "get_username", lambda: "")() if actor is not None else "")
         or "system",
@@ -81,4 +81,69 @@ def audit_record(
         after=_jsonable(after) if after is not None else None,
         purpose=purpose[:200],
         ip_address=current_ip.get(),
+    )
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    entity: models.Model | None = None,
+    entity_type: str = "",
+    entity_id: str | int = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    worker_id: int | None = None,
+    region_code: str = "",
+    summary: str = "",
+    purpose: str = "",
+) -> AuditEvent:
+    event = _event(
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+        worker_id=worker_id,
+        region_code=region_code,
+        summary=summary,
+        purpose=purpose,
+    )
+    event.save()
+    return event
+
+
+def audit_record_for_workers(
+    *,
+    actor: Any,
+    action: str,
+    worker_ids: Iterable[int],
+    entity: models.Model | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    region_code: str = "",
+    summary: str = "",
+) -> list[AuditEvent]:
+    """One change that concerns several workers (a collective case): one row per worker, so each
+    worker's timeline shows it, written in one insert; one row without a worker if there are none."""
+    ids: list[int | None] = list(dict.fromkeys(worker_ids)) or [None]
+    return AuditEvent.objects.bulk_create(
+        [
+            _event(
+                actor=actor,
+                action=action,
+                entity=entity,
+                entity_type="",
+                entity_id="",
+                before=before,
+                after=after,
+                worker_id=worker_id,
+                region_code=region_code,
+                summary=summary,
+                purpose="",
+            )
+            for worker_id in ids
+        ]
     )

@@ -379,8 +379,11 @@ def test_token_page_shows_a_new_key_once(make_user):
     key = created.context["new_key"]
     assert key in created.content.decode()
     again = client.get(reverse("accounts:tokens")).content.decode()
+    from gongyou.accounts.models import ApiToken
+
+    token = ApiToken.objects.get(name="HR system")
     assert (
         key not in again
         and "HR system" in again
-        and reverse("accounts:token_revoke", args=[1]) in again
+        and reverse("accounts:token_revoke", args=[token.pk]) in again
     )
