@@ -1,5 +1,9 @@
-from django.http import HttpRequest
-from ninja import Query, Router
+from urllib.parse import quote
+
+from django.http import FileResponse, HttpRequest
+from django.views.decorators.cache import never_cache
+from ninja import File, Form, Query, Router
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gongyou.accounts.policies import actor_for
@@ -9,6 +13,7 @@ from gongyou.employers.selectors import employer_get
 from . import selectors, services
 from .schemas import (
     AssignIn,
+    AttachmentRead,
     CalendarDayIn,
     CalendarDayRead,
     CalendarFilterIn,
@@ -171,3 +176,46 @@ def list_calendar_days(request: HttpRequest, filters: Query[CalendarFilterIn]):
 @router.post("/calendar-days", response={200: CalendarDayRead, **ERRORS})
 def set_calendar_day(request: HttpRequest, payload: CalendarDayIn) -> object:
     return services.calendar_day_set(actor=actor_for(request.user), **payload.model_dump())
+
+
+@router.post("/cases/{case_id}/attachments", response={201: AttachmentRead, **ERRORS})
+def create_case_attachment(
+    request: HttpRequest,
+    case_id: int,
+    file: File[UploadedFile],
+    kind: Form[str],
+    description: Form[str] = "",
+) -> tuple[int, object]:
+    actor = actor_for(request.user)
+    case = selectors.case_get(actor=actor, case_id=case_id)
+    return 201, services.attachment_add(
+        actor=actor, case=case, upload=file, kind=kind, description=description
+    )
+
+
+@router.get("/cases/{case_id}/attachments", response={200: list[AttachmentRead], **ERRORS})
+@paginate(LimitOffsetPagination)
+def list_case_attachments(request: HttpRequest, case_id: int):
+    actor = actor_for(request.user)
+    return selectors.attachment_list(
+        actor=actor, case=selectors.case_get(actor=actor, case_id=case_id)
+    )
+
+
+@router.get("/cases/{case_id}/attachments/{attachment_id}", response={200: None, **ERRORS})
+@never_cache
+def download_case_attachment(
+    request: HttpRequest, case_id: int, attachment_id: int
+) -> FileResponse:
+    """The file itself, as a download (never rendered inline); each download is audited."""
+    actor = actor_for(request.user)
+    case = selectors.case_get(actor=actor, case_id=case_id)
+    attachment, handle = services.attachment_open(
+        actor=actor, case=case, attachment_id=attachment_id
+    )
+    response = FileResponse(handle, content_type=attachment.content_type, as_attachment=True)
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(attachment.original_name)}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

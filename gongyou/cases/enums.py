@@ -90,6 +90,7 @@ class CaseEventKind(models.TextChoices):
     OUTCOME = "outcome", _("Outcome")
     NOTE = "note", _("Note")
     DEADLINE = "deadline", _("Deadline")
+    ATTACHMENT = "attachment", _("Evidence")
 
 
 class DeadlineKind(models.TextChoices):
@@ -159,3 +160,17 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
 }
 # Statuses in which no deadline runs: every open deadline stops on entering them.
 FINISHED = frozenset({S.REJECTED, S.RESOLVED, S.CLOSED})
+
+
+class AttachmentKind(models.TextChoices):
+    """What a piece of evidence is (what case handlers ask workers to bring)."""
+
+    LABOUR_CONTRACT = "labour_contract", _("Labour contract or agreement")
+    PAY_RECORD = "pay_record", _("Pay slip, wage ledger or bank statement")
+    ATTENDANCE = "attendance", _("Attendance or work record")
+    CHAT_RECORD = "chat_record", _("Chat or message record")
+    AUDIO = "audio", _("Audio recording")
+    PHOTO = "photo", _("Photo")
+    MEDICAL = "medical", _("Medical record or diagnosis")
+    IOU = "iou", _("IOU or written acknowledgement of wages owed")
+    OTHER = "other", _("Other")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from gongyou.core.models import TimeStampedModel
 
 from .enums import (
+    AttachmentKind,
     CaseEventKind,
     CaseStatus,
     CaseType,
@@ -316,3 +317,34 @@ class HolidayCalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'work' if self.is_working_day else 'holiday'}"
+
+
+class Attachment(models.Model):
+    """A piece of evidence. The bytes live outside the web root under CASE_ATTACHMENTS_DIR."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=AttachmentKind.choices)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    storage_name = models.CharField(_("stored as"), max_length=100, unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence attachment")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.original_name}"

@@ -332,3 +332,19 @@ class CalendarDayRead(Schema):
 
 class CalendarFilterIn(Schema):
     year: int | None = None
+
+
+class AttachmentRead(Schema):
+    id: int
+    kind: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    description: str
+    uploaded_at: dt.datetime
+    uploaded_by: str | None
+
+    @staticmethod
+    def resolve_uploaded_by(obj: Any) -> str | None:
+        return obj.uploaded_by.get_username() if obj.uploaded_by_id else None

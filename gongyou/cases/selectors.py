@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Min, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from gongyou.accounts.policies import Actor, region_prefix
@@ -16,8 +27,17 @@ from gongyou.regions.selectors import region_range_q
 
 from .deadlines import WorkCalendar
 from .enums import DeadlineStatus
-from .models import Case, CaseEvent, Claimant, Deadline, HolidayCalendarDay, Notification
-from .policies import cases_visible_to, notifications_visible_to
+from .models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Claimant,
+    Deadline,
+    HolidayCalendarDay,
+    Notification,
+    Respondent,
+)
+from .policies import case_require_visible, cases_visible_to, notifications_visible_to
 
 OPEN_DEADLINE = Q(deadlines__status=DeadlineStatus.OPEN)
 
@@ -132,3 +152,95 @@ def calendar_day_list(*, year: int | None = None) -> QuerySet[HolidayCalendarDay
     if year:
         qs = qs.filter(date__year=year)
     return qs.order_by("date")
+
+
+def attachment_list(*, actor: Actor, case: Case) -> QuerySet[Attachment]:
+    case_require_visible(actor, case)
+    return case.attachments.select_related("uploaded_by").order_by("-uploaded_at", "-id")
+
+
+# --- Pages (appended for the case pages) -----------------------------------------------------
+
+
+def case_queue(
+    *,
+    actor: Actor,
+    filters: CaseFilter | None = None,
+    text: str | None = None,
+    today: dt.date | None = None,
+) -> QuerySet[Case]:
+    """The queue page: `case_list` (same scope and ordering), a free-text match on the reference
+    or a claimant's name, and per row the claimant count, first claimant and first respondent
+    as subqueries (no join fan-out, one query per page)."""
+    qs = case_list(actor=actor, filters=filters, today=today)
+    words = (text or "").strip()
+    if words:
+        named = Claimant.objects.filter(worker__name__contains=words).values("case_id")
+        qs = qs.filter(Q(reference__icontains=words) | Q(pk__in=named))
+    claimants = Claimant.objects.filter(case=OuterRef("pk"))
+    respondents = Respondent.objects.filter(case=OuterRef("pk")).order_by("id")
+    return qs.annotate(
+        claimant_count=Subquery(
+            claimants.values("case_id").annotate(n=Count("id")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        first_claimant=Subquery(claimants.order_by("id").values("worker__name")[:1]),
+        first_respondent=Subquery(respondents.values("employer__name")[:1]),
+    )
+
+
+def case_queue_counts(*, actor: Actor, today: dt.date | None = None) -> dict[str, int]:
+    """How many visible cases are overdue and how many are near a deadline (two COUNTs)."""
+    return {
+        "overdue": case_list(actor=actor, filters=CaseFilter(overdue=True), today=today).count(),
+        "near": case_list(actor=actor, filters=CaseFilter(near=True), today=today).count(),
+    }
+
+
+def case_handler_choices(*, case: Case, limit: int = 300) -> list[Any]:
+    """Active case handlers and admins who can see `case` (whom it may be assigned to): users of
+    the owning or referred organisation, or of an organisation whose area covers its region."""
+    from gongyou.accounts.models import User
+    from gongyou.accounts.policies import actor_for
+
+    from .policies import HANDLE_ROLES, case_is_visible
+
+    code = case.region_id or ""
+    areas = {code, f"{code[:4]}00", f"{code[:2]}0000"}
+    users = (
+        User.objects.filter(is_active=True, organisation__isnull=False)
+        .filter(
+            Q(organisation__region__isnull=True)
+            | Q(organisation__region_id__in=areas)
+            | Q(organisation_id__in=[case.organisation_id, case.referred_to_id or 0])
+        )
+        .select_related("organisation", "station")
+        .order_by("username")
+    )
+    out = []
+    for user in users[: limit * 3]:
+        if set(user.roles or []) & HANDLE_ROLES and case_is_visible(actor_for(user), case):
+            out.append(user)
+    return out[:limit]
+
+
+def case_organisation_choices(*, actor: Actor, partner: bool, limit: int = 500) -> list[Any]:
+    """Active organisations in the actor's area a case may be referred to (partner departments)
+    or transferred to (trade-union federations)."""
+    from gongyou.accounts.enums import OrganisationKind
+    from gongyou.accounts.selectors import organisation_list
+
+    federations = [
+        OrganisationKind.NATIONAL_FEDERATION,
+        OrganisationKind.PROVINCIAL_FEDERATION,
+        OrganisationKind.CITY_FEDERATION,
+        OrganisationKind.DISTRICT_FEDERATION,
+        OrganisationKind.PARK_FEDERATION,
+    ]
+    kinds = [OrganisationKind.PARTNER_DEPARTMENT] if partner else federations
+    return list(organisation_list(actor=actor).filter(is_active=True, kind__in=kinds)[:limit])
+
+
+def notification_unread_count(*, actor: Actor) -> int:
+    """The nav badge: one COUNT on the (recipient, read_at) index."""
+    return notifications_visible_to(actor).filter(read_at__isnull=True).count()

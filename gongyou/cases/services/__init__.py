@@ -1,6 +1,7 @@
 """Every write of the cases app (a package: see the modules for each area)."""
 
 from .alert import arrears_evaluate, cases_daily_run, notification_mark_read, notify
+from .attachment import attachment_add, attachment_open
 from .case import (
     case_assign,
     case_note,
@@ -18,6 +19,8 @@ __all__ = [
     "CaseChanged",
     "CaseTransitionNotAllowed",
     "arrears_evaluate",
+    "attachment_add",
+    "attachment_open",
     "calendar_day_set",
     "case_assign",
     "case_intake",

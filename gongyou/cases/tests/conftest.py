@@ -28,3 +28,9 @@ def case_factory(admin_actor, worker, employer, home):
         return make_case(actor=actor or admin_actor, **overrides)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _attachments_dir(settings, tmp_path):
+    """Each test stores evidence in its own empty folder."""
+    settings.CASE_ATTACHMENTS_DIR = tmp_path / "attachments"

@@ -192,3 +192,7 @@ def require(value: str, name: str) -> str:
 
 
 _ = _  # gettext_lazy kept for settings that name translatable strings
+# Case evidence: stored outside the web root (never under STATIC_ROOT, no MEDIA_URL), served
+# only through the case's access gate, every download audited (docs/domains/cases.md).
+CASE_ATTACHMENTS_DIR = Path(env("GONGYOU_ATTACHMENTS_DIR") or (VAR_DIR / "attachments"))
+CASE_ATTACHMENT_MAX_BYTES = int(env("GONGYOU_CASE_ATTACHMENT_MAX_BYTES") or str(20 * 1024 * 1024))

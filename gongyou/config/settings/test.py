@@ -1,6 +1,7 @@
 """Test settings: fixed throw-away keys (never used outside tests), fast hashing, immediate tasks."""
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import DATABASES
@@ -29,3 +30,7 @@ STATIC_ROOT = None  # type: ignore[assignment]  # tests never collect static fil
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 API_TOKEN_CACHE_SECONDS = 0  # tests see revocations and deactivations at once
+import tempfile  # noqa: E402
+
+CASE_ATTACHMENTS_DIR = Path(tempfile.mkdtemp(prefix="gongyou-test-attachments-"))
+CASE_ATTACHMENT_MAX_BYTES = 64 * 1024
