@@ -165,6 +165,8 @@ PII_KEYS = env("GONGYOU_PII_KEYS") or ""
 PII_INDEX_KEY = env("GONGYOU_PII_INDEX_KEY") or ""
 
 NINJA_PAGINATION_MAX_LIMIT = 200
+# Local time at which `gongyou scheduler` (started by `gongyou serve`) enqueues the daily jobs.
+GONGYOU_DAILY_AT = env("GONGYOU_DAILY_AT") or "07:00"
 # Seconds a web process may trust an authenticated API token before checking it again.
 API_TOKEN_CACHE_SECONDS = int(env("GONGYOU_API_TOKEN_CACHE_SECONDS") or "10")
 

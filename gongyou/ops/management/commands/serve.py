@@ -1,4 +1,4 @@
-"""`gongyou serve`: gunicorn (WSGI, sync workers) plus the background-task worker, supervised together."""
+"""`gongyou serve`: gunicorn (WSGI, sync workers), the background-task worker and the daily scheduler, supervised together."""
 
 from __future__ import annotations
 
@@ -51,11 +51,8 @@ class Command(BaseCommand):
         ]
         procs = [subprocess.Popen(web, env=env)]  # noqa: S603 - fixed argv
         if not opts["no_task_worker"]:
-            procs.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "gongyou", "db_worker", "--interval", "1"], env=env
-                )
-            )
+            for command in (["db_worker", "--interval", "1"], ["scheduler"]):
+                procs.append(subprocess.Popen([sys.executable, "-m", "gongyou", *command], env=env))  # noqa: S603
         self.stdout.write(
             self.style.SUCCESS(f"Gongyou on http://{opts['host']}:{opts['port']}/  (Ctrl-C stops)")
         )

@@ -1,0 +1,66 @@
+"""`gongyou scheduler`: enqueue the daily jobs once a day (started by `gongyou serve`).
+
+Each day's run is recorded as an `ops.daily` audit event for that date, so restarts, several
+web hosts or a manual `--once` never enqueue a day twice (the jobs are idempotent anyway).
+Deployments that prefer cron run `gongyou scheduler --once` from it instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from gongyou.cases.tasks import cases_daily
+from gongyou.core.audit import audit_record
+from gongyou.core.models import AuditEvent
+
+DAILY_JOBS: dict[str, Callable[[dt.date], Any]] = {
+    "cases_daily": lambda day: cases_daily.enqueue(day.isoformat()),
+}
+MARK = "ops.daily"
+
+
+def run_daily(*, day: dt.date) -> list[str]:
+    """Enqueue every daily job for `day` unless that day already ran; returns what was enqueued."""
+    with transaction.atomic():
+        if AuditEvent.objects.filter(action=MARK, entity_id=day.isoformat()).exists():
+            return []
+        audit_record(
+            actor=None,
+            action=MARK,
+            entity_type="ops.schedule",
+            entity_id=day.isoformat(),
+            after={"jobs": sorted(DAILY_JOBS)},
+            summary=f"Daily jobs for {day.isoformat()}",
+        )
+    for job in DAILY_JOBS.values():
+        job(day)
+    return sorted(DAILY_JOBS)
+
+
+class Command(BaseCommand):
+    help = "Enqueue the daily background jobs (deadline reminders and escalations) once a day."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--once", action="store_true", help="run today's jobs if not done yet, then exit"
+        )
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        at = dt.time.fromisoformat(getattr(settings, "GONGYOU_DAILY_AT", "07:00"))
+        while True:
+            now = timezone.localtime()
+            if now.time() >= at:
+                done = run_daily(day=now.date())
+                if done:
+                    self.stdout.write(f"{now:%Y-%m-%d %H:%M} enqueued: {', '.join(done)}")
+            if opts["once"]:
+                return
+            time.sleep(60)
