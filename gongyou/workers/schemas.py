@@ -19,42 +19,32 @@ def _required(*names: str) -> Any:
     return extra
 
 
-class WorkerCreate(Schema):
+class WorkerUpdate(Schema):
+    """The editable fields; only those sent are changed (PATCH)."""
+
+    national_id: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    hukou_region: str | None = None
+    current_region: str | None = None
+    current_address: str | None = None
+    education: str | None = None
+    employment_form: str | None = None
+    industry: str | None = None
+    occupation: str | None = None
+    union_member: bool | None = None
+    union_joined_on: dt.date | None = None
+
+
+class WorkerCreate(WorkerUpdate):
     model_config = ConfigDict(
         json_schema_extra=_required(
             "national_id", "name", "phone", "hukou_region", "current_region"
         )
     )
 
-    national_id: str | None = None
-    name: str | None = None
-    phone: str | None = None
-    hukou_region: str | None = None
-    current_region: str | None = None
-    current_address: str | None = None
-    education: str | None = None
-    employment_form: str | None = None
-    industry: str | None = None
-    occupation: str | None = None
-    union_member: bool | None = None
-    union_joined_on: dt.date | None = None
     consent: bool | None = None
     consent_method: str | None = None
-
-
-class WorkerUpdate(Schema):
-    national_id: str | None = None
-    name: str | None = None
-    phone: str | None = None
-    hukou_region: str | None = None
-    current_region: str | None = None
-    current_address: str | None = None
-    education: str | None = None
-    employment_form: str | None = None
-    industry: str | None = None
-    occupation: str | None = None
-    union_member: bool | None = None
-    union_joined_on: dt.date | None = None
 
 
 class WorkerRead(Schema):
