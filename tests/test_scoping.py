@@ -271,3 +271,37 @@ def test_page_lists_show_only_scope(role, make_user, world):
 def test_national_scope_sees_every_organisation(api, orgs):
     listed = ids(api.get("/api/v1/organisations"))
     assert {o.pk for o in orgs.values()} <= listed
+
+
+INTAKE = {Role.STATION_STAFF, Role.CASE_HANDLER, Role.ORG_ADMIN, Role.SYSTEM_ADMIN}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_case_and_employer_pages_in_and_out_of_scope(role, make_user, world, case_world):
+    """The case and employer pages answer like their API routes."""
+    c = page_client(role, make_user, world)
+    reads = role in CASE_READERS
+    home, sibling, away = (case_world[k].pk for k in ("c_home", "c_sibling", "c_away"))
+    e_home, e_sibling, e_away = (case_world[k].pk for k in ("e_home", "e_sibling", "e_away"))
+    for url in (
+        "/cases/",
+        "/cases/notifications/",
+        "/employers/",
+        f"/employers/{e_home}/",
+        f"/cases/employer/{e_home}/",
+    ):
+        assert c.get(url).status_code == 200, url
+    assert c.get(f"/cases/{home}/").status_code == (200 if reads else 404)
+    sibling_visible = reads and role != Role.STATION_STAFF
+    assert c.get(f"/cases/{sibling}/").status_code == (200 if sibling_visible else 404)
+    for url in (f"/cases/{away}/", f"/employers/{e_away}/", f"/cases/employer/{e_away}/"):
+        assert c.get(url).status_code == 404, url
+    note = c.post(f"/cases/{away}/notes/", {"nt-text": "x"})
+    assert note.status_code == 404
+    sibling_employer = c.get(f"/employers/{e_sibling}/").status_code
+    assert sibling_employer == (404 if role == Role.STATION_STAFF else 200)
+    assert c.get("/cases/new/").status_code == (200 if role in INTAKE else 403)
+    assert c.get("/employers/new/").status_code == (403 if role == Role.ANALYST else 200)
+    queue = c.get("/cases/").content.decode()
+    assert case_world["c_away"].reference not in queue
+    assert (case_world["c_home"].reference in queue) is reads

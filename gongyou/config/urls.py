@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("gongyou.accounts.urls")),
     path("workers/", include("gongyou.workers.urls")),
     path("stations/", include("gongyou.stations.urls")),
+    path("cases/", include("gongyou.cases.urls")),
+    path("employers/", include("gongyou.employers.urls")),
     path("reference/regions/", include("gongyou.regions.urls")),
     path("reference/occupations/", include("gongyou.classifications.urls")),
     path("", include("gongyou.core.urls")),

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongyou.accounts.context_processors.actor",
+                "gongyou.cases.context_processors.cases",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
