@@ -31,6 +31,7 @@ from ..enums import (
 )
 from ..models import Case, Claimant
 from ..policies import (
+    HANDLE_ROLES,
     case_is_visible,
     case_require_can_handle,
     case_require_can_note,
@@ -134,7 +135,7 @@ def case_assign(*, actor: Actor, case: Case, user_id: Any, version: Any, reason:
         handler = actor_for(user) if user is not None else None
         if (
             handler is None
-            or not handler.roles & {"case_handler", "org_admin", "system_admin"}
+            or not handler.roles & HANDLE_ROLES
             or not case_is_visible(handler, case)
         ):
             errors.add(
@@ -306,6 +307,8 @@ def claimant_record_outcome(
         )
     if "satisfaction" in data:
         score = data["satisfaction"]
+        if isinstance(score, str) and score.strip().isdigit():
+            score = int(score.strip())  # form and CSV clients send text
         if score is not None and (
             isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5
         ):

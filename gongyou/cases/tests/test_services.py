@@ -289,6 +289,15 @@ def test_claimants_outcomes_and_notes(case_factory, admin_actor, worker_factory,
     assert CaseEvent.objects.filter(case=case, kind="note").get().reason.startswith("老板")
     assert not AuditEvent.objects.filter(action="case.note", after__icontains="1380").exists()
     assert Case.objects.get(pk=case.pk).version == 3  # notes bump nothing
+    # a score sent as text (forms, CSV) is read as a number
+    again = services.claimant_record_outcome(
+        actor=admin_actor,
+        case=case,
+        claimant_id=claimant.pk,
+        data={"satisfaction": " 4 "},
+        version=3,
+    )
+    assert again.satisfaction == 4
 
 
 # --- early warning ---------------------------------------------------------------------------
