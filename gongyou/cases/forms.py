@@ -20,6 +20,7 @@ from gongyou.regions.selectors import region_is_known, region_label
 from gongyou.workers.selectors import WorkerFilter
 
 from .enums import (
+    AttachmentKind,
     CaseStatus,
     CaseType,
     Channel,
@@ -336,6 +337,22 @@ class NoteForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "nt")
+        super().__init__(*args, **kwargs)
+
+
+class AttachmentForm(ServiceErrorsMixin, forms.Form):
+    required_fields = ("file", "kind")
+
+    file = forms.FileField(
+        label=_("File"), required=False, help_text=_("PDF, JPG, PNG, Word, Excel, MP3 or M4A.")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of evidence"), required=False, choices=[("", "—"), *AttachmentKind.choices]
+    )
+    description = forms.CharField(label=_("Description"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "ev")
         super().__init__(*args, **kwargs)
 
 

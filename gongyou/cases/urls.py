@@ -32,6 +32,12 @@ urlpatterns = [
         name="deadline_met",
     ),
     path("<int:case_id>/notes/", views.case_note_page, name="note"),
+    path("<int:case_id>/evidence/", views.case_attachment_add_page, name="attachment_add"),
+    path(
+        "<int:case_id>/evidence/<int:attachment_id>/",
+        views.case_attachment_download_page,
+        name="attachment_download",
+    ),
     path("notifications/", views.notification_list_page, name="notifications"),
     path(
         "notifications/<int:notification_id>/read/",

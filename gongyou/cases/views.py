@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -39,6 +38,7 @@ from .enums import TRANSITIONS, CaseStatus, DeadlineStatus, DeadlineUnit
 from .forms import (
     RESPONDENT_ROLES,
     AssignForm,
+    AttachmentForm,
     CaseIntakeForm,
     CaseQueueForm,
     ClaimantAddForm,
@@ -58,6 +58,7 @@ from .models import Case
 from .policies import HANDLE_ROLES, INTAKE_ROLES, case_require_can_intake
 from .selectors import (
     CaseFilter,
+    attachment_list,
     case_detail,
     case_get,
     case_handler_choices,
@@ -70,6 +71,8 @@ from .selectors import (
 )
 from .services import (
     CaseChanged,
+    attachment_add,
+    attachment_open,
     case_assign,
     case_intake,
     case_note,
@@ -309,15 +312,6 @@ def respondent_row(request: HttpRequest) -> HttpResponse:
 # --- case page ------------------------------------------------------------------------------
 
 
-def _attachments_enabled() -> bool:
-    """The evidence-attachments section appears once its template exists."""
-    try:
-        get_template("cases/_attachments.html")
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
 def _deadline_rows(case: Case, can_handle: bool, **forms: Any) -> list[dict[str, Any]]:
     today = timezone.localdate()
     rows = []
@@ -367,7 +361,8 @@ def _detail_context(actor: Actor, case: Case, **forms: Any) -> dict[str, Any]:
         "claimants": [],
         "timeline": list(reversed(case.events.all())),
         "note_form": forms.get("note_form") or NoteForm(),
-        "attachments_enabled": _attachments_enabled(),
+        "attachments": list(attachment_list(actor=actor, case=case)),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         "conflict": forms.get("conflict", False),
     }
     if moves:
@@ -671,6 +666,52 @@ def case_note_page(request: HttpRequest, case_id: int) -> HttpResponse:
     context = _detail_context(actor, fresh, note_form=None if saved else form)
     context["note_saved"] = saved
     return render(request, template_for(request, "cases/detail.html", "notes"), context)
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def case_attachment_add_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = actor_for(request.user)
+    case = case_get(actor=actor, case_id=case_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            attachment_add(
+                actor=actor,
+                case=case,
+                upload=d["file"],
+                kind=d["kind"],
+                description=d["description"],
+            )
+        except ValidationFailed as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Evidence added."))
+            return redirect("cases:detail", case_id=case_id)
+    fresh = case_detail(actor=actor, case_id=case_id)
+    return render(request, "cases/detail.html", _detail_context(actor, fresh, attachment_form=form))
+
+
+@login_required
+@never_cache
+@require_GET
+def case_attachment_download_page(
+    request: HttpRequest, case_id: int, attachment_id: int
+) -> FileResponse:
+    """Always a download, never shown inline; each download is audited by the service."""
+    actor = actor_for(request.user)
+    case = case_get(actor=actor, case_id=case_id)
+    attachment, handle = attachment_open(actor=actor, case=case, attachment_id=attachment_id)
+    response = FileResponse(handle, content_type=attachment.content_type, as_attachment=True)
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(attachment.original_name)}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- notifications and employer history -----------------------------------------------------

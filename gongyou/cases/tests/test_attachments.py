@@ -89,3 +89,30 @@ def test_analyst_may_read_but_not_upload(case_factory, admin, make_user):
     analyst = api_client_for(make_user("analyst"))
     assert analyst.get(f"/api/v1/cases/{case.pk}/attachments").json()["count"] == 1
     assert upload(analyst, case, "b.pdf", PDF).status_code == 403
+
+
+def test_pages_upload_list_and_download(case_factory, make_user, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile as F
+
+    case = case_factory()
+    client.force_login(make_user("case_handler", org="sz"))
+    bad = client.post(
+        f"/cases/{case.pk}/evidence/", {"ev-file": F("x.exe", b"MZ00"), "ev-kind": "other"}
+    )
+    assert (
+        bad.status_code == 200
+        and "error" in bad.content.decode()
+        and not Attachment.objects.exists()
+    )
+    ok = client.post(
+        f"/cases/{case.pk}/evidence/", {"ev-file": F("欠条.pdf", PDF), "ev-kind": "iou"}
+    )
+    assert ok.status_code == 302
+    attachment = Attachment.objects.get()
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "欠条.pdf" in page and f"/cases/{case.pk}/evidence/{attachment.pk}/" in page
+    download = client.get(f"/cases/{case.pk}/evidence/{attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert AuditEvent.objects.filter(action="case.attachment_view").count() == 1
+    client.force_login(make_user("case_handler", org="bj"))
+    assert client.get(f"/cases/{case.pk}/evidence/{attachment.pk}/").status_code == 404
