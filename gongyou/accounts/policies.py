@@ -30,6 +30,7 @@ class Capability(enum.StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE = "manage_reference"
+    MANAGE_TASKS = "manage_tasks"
 
 
 ALL_STAFF = frozenset(Role.values)
@@ -48,6 +49,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[str]] = {
     Capability.VIEW_AUDIT: frozenset({Role.ORG_ADMIN, Role.SYSTEM_ADMIN}),
     Capability.MANAGE_USERS: frozenset({Role.ORG_ADMIN, Role.SYSTEM_ADMIN}),
     Capability.MANAGE_REFERENCE: frozenset({Role.SYSTEM_ADMIN}),
+    Capability.MANAGE_TASKS: frozenset({Role.SYSTEM_ADMIN}),
 }
 
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("employers/", include("gongyou.employers.urls")),
     path("reference/regions/", include("gongyou.regions.urls")),
     path("reference/occupations/", include("gongyou.classifications.urls")),
+    path("ops/", include("gongyou.ops.urls")),
     path("", include("gongyou.core.urls")),
 ]
