@@ -108,21 +108,3 @@ def api(admin: User) -> Client:
 @pytest.fixture
 def id_number() -> Callable[..., str]:
     return make_national_id
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Transactional tests flush every table afterwards, reference data included: reload it."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
-    request.getfixturevalue("transactional_db")
-    from gongyou.classifications.models import Occupation
-    from gongyou.classifications.services import occupation_reference_load
-    from gongyou.regions.models import Region
-    from gongyou.regions.services import region_reference_load
-
-    if not Region.objects.exists():
-        region_reference_load()
-    if not Occupation.objects.exists():
-        occupation_reference_load()

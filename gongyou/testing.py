@@ -73,3 +73,15 @@ def api_client_for(user: Any) -> Any:
 
     _token, key = api_token_create(actor=actor_for(user), user=user, name="test")
     return Client(headers={"Authorization": f"Bearer {key}"})
+
+
+def transactional_apps() -> list[str]:
+    """Apps a transactional test may flush: all but the reference data loaded by migrations, so
+    the tests that run after it in the same process still have regions and occupations."""
+    from django.conf import settings
+
+    return [
+        a
+        for a in settings.INSTALLED_APPS
+        if a not in {"gongyou.regions", "gongyou.classifications"}
+    ]

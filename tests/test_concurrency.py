@@ -13,12 +13,12 @@ from django.db import connection, connections
 from gongyou.accounts.policies import actor_for
 from gongyou.stations.models import Visit
 from gongyou.stations.services import visit_log
-from gongyou.testing import make_national_id
+from gongyou.testing import make_national_id, transactional_apps
 from gongyou.workers.models import Worker
 from gongyou.workers.services import WorkerAlreadyRegistered, worker_register
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, available_apps=transactional_apps()),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a shared server database"),
 ]
 

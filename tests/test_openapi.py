@@ -60,6 +60,19 @@ ROUTES = {
     ("get", "/api/v1/calendar-days"),
     ("post", "/api/v1/calendar-days"),
 }
+ROUTES |= {
+    ("post", "/api/v1/exports"),
+    ("get", "/api/v1/exports"),
+    ("get", "/api/v1/exports/{export_id}"),
+    ("post", "/api/v1/exports/{export_id}/retry"),
+    ("get", "/api/v1/exports/{export_id}/download"),
+}
+ROUTES |= {
+    ("post", "/api/v1/imports"),
+    ("get", "/api/v1/imports"),
+    ("get", "/api/v1/imports/{job_id}"),
+    ("get", "/api/v1/imports/{job_id}/errors"),
+}
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from gongyou.cases.api import router as cases_router
 from gongyou.classifications.api import router as classifications_router
 from gongyou.core.api import install_error_handlers, session_auth
 from gongyou.employers.api import router as employers_router
+from gongyou.exports.api import router as exports_router
+from gongyou.imports.api import router as imports_router
 from gongyou.regions.api import router as regions_router
 from gongyou.stations.api import router as stations_router
 from gongyou.workers.api import router as workers_router
@@ -33,3 +35,5 @@ api.add_router("", workers_router)
 api.add_router("", stations_router)
 api.add_router("", employers_router)
 api.add_router("", cases_router)
+api.add_router("", imports_router)
+api.add_router("", exports_router)

@@ -16,5 +16,7 @@ urlpatterns = [
     path("reference/regions/", include("gongyou.regions.urls")),
     path("reference/occupations/", include("gongyou.classifications.urls")),
     path("ops/", include("gongyou.ops.urls")),
+    path("imports/", include("gongyou.imports.urls")),
+    path("exports/", include("gongyou.exports.urls")),
     path("", include("gongyou.core.urls")),
 ]

@@ -147,3 +147,34 @@ def audit_record_for_workers(
             for worker_id in ids
         ]
     )
+
+
+def audit_build(
+    *,
+    actor: Any,
+    action: str,
+    entity: models.Model | None = None,
+    entity_type: str = "",
+    entity_id: str | int = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    worker_id: int | None = None,
+    region_code: str = "",
+    summary: str = "",
+    purpose: str = "",
+) -> AuditEvent:
+    """The unsaved row `audit_record` would write, for bulk writers that insert many at once
+    (inside the transaction of the change, like every audit row)."""
+    return _event(
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+        worker_id=worker_id,
+        region_code=region_code,
+        summary=summary,
+        purpose=purpose,
+    )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -27,6 +27,7 @@ from gongyou.accounts.enums import OrganisationKind, Role
 from gongyou.accounts.models import Organisation
 from gongyou.core import crypto
 from gongyou.core.audit import audit_record
+from gongyou.core.bulk import insert_rows as _insert_rows
 from gongyou.regions.models import Region
 from gongyou.regions.selectors import region_label
 from gongyou.stations.enums import DEFAULT_SERVICES, ServiceType, StationType
@@ -361,22 +362,6 @@ def worker_row(
         now,
         now,
     )
-
-
-def _insert_rows(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-    """COPY on PostgreSQL, executemany on SQLite: the bulk paths measured in perf-notes."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            raw = cursor.cursor  # psycopg 3 cursor
-            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-    else:
-        placeholders = ", ".join(["%s"] * len(columns))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows
-            )
 
 
 def _chunks(n: int, size: int) -> Iterator[int]:

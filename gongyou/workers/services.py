@@ -31,7 +31,14 @@ from gongyou.core.errors import Conflict, FieldError, FieldErrors, NotFound, Per
 from gongyou.regions.selectors import province_codes, region_is_known, region_label
 
 from .enums import ConsentMethod, ConsentPurpose, MigrationScope, RevealField
-from .identity import IdentityError, mask_national_id, mask_phone, parse_mobile, parse_national_id
+from .identity import (
+    IdentityError,
+    NationalId,
+    mask_national_id,
+    mask_phone,
+    parse_mobile,
+    parse_national_id,
+)
 from .models import Consent, SkillCertificate, Worker
 from .policies import worker_is_visible, worker_require_can_edit, worker_reveal_capability
 
@@ -256,34 +263,14 @@ def worker_register(*, actor: Actor, data: dict[str, Any]) -> Worker:
     consent_method = str(data.get("consent_method") or ConsentMethod.PAPER)
     if data.get("consent") and consent_method not in ConsentMethod.values:
         errors.add("consent_method", "invalid_choice", _("Choose how consent was given."))
-    if (
-        values.get("current_region")
-        and not actor.covers_region(values["current_region"])
-        and not (values.get("hukou_region") and actor.covers_region(values["hukou_region"]))
-    ):
-        errors.add(
-            "current_region",
-            "out_of_scope",
-            _("Register workers who live or have their hukou in your area."),
-        )
+    worker_check_register_scope(actor=actor, values=values, errors=errors)
     errors.raise_if_any()
     assert national is not None
     id_hash = crypto.blind_index(national.number, context="national_id")
     existing = Worker.objects.filter(national_id_hash=id_hash).first()
     if existing is not None:
         raise _conflict(actor, existing)
-    worker = Worker(
-        national_id_enc=crypto.encrypt(national.number, context="national_id"),
-        national_id_hash=id_hash,
-        national_id_masked=mask_national_id(national.number),
-        sex=national.sex,
-        birth_date=national.birth_date,
-        registered_by=actor.user,
-        registered_org_id=actor.organisation_id,
-    )
-    _apply(
-        worker, {k: v for k, v in values.items() if k in EDITABLE_FIELDS or k == "current_address"}
-    )
+    worker = worker_build_new(actor=actor, national=national, values=values, id_hash=id_hash)
     try:
         with transaction.atomic():
             worker.save()
@@ -294,8 +281,7 @@ def worker_register(*, actor: Actor, data: dict[str, Any]) -> Worker:
                 worker_id=worker.pk,
                 after=snapshot(worker, AUDIT_FIELDS),
                 region_code=worker.current_region_id,
-                summary=_("Registered %(name)s in %(region)s")
-                % {"name": worker.name, "region": region_label(worker.current_region_id)},
+                summary=worker_register_summary(worker),
             )
             if data.get("consent"):
                 _consent_write(
@@ -441,36 +427,20 @@ def certificate_add(
 ) -> SkillCertificate:
     worker_require_can_edit(actor, worker)
     errors = FieldErrors()
-    occ = _clean_occupation(occupation, errors)
-    if occ is None and "occupation" not in errors.errors:
-        errors.add("occupation", "required", _("Choose the occupation."))
-    if kind not in CertificateKind.values:
-        errors.add("kind", "invalid_choice", _("Unknown certificate kind."))
-    if kind == CertificateKind.SKILL_LEVEL and level not in SkillLevel.values:
-        errors.add(
-            "level",
-            "invalid_choice",
-            _("Choose a skill level from 5 (junior) to 1 (senior technician)."),
-        )
-    number = re.sub(r"\s+", "", str(certificate_no or ""))
-    if not number:
-        errors.add("certificate_no", "required", _("Enter the certificate number."))
-    elif len(number) > 40:
-        errors.add("certificate_no", "too_long", _("At most 40 characters."))
-    issuer = str(issuing_organisation or "").strip()
-    if not issuer:
-        errors.add("issuing_organisation", "required", _("Enter who issued the certificate."))
-    issued = _clean_date("issued_on", issued_on, errors)
-    if issued is None and "issued_on" not in errors.errors:
-        errors.add("issued_on", "required", _("Enter the date of issue."))
-    expires = _clean_date("expires_on", expires_on, errors, allow_future=True)
-    if issued and expires and expires <= issued:
-        errors.add("expires_on", "before_issue", _("The expiry must be after the date of issue."))
-    if issued and issued < worker.birth_date:
-        errors.add(
-            "issued_on", "before_birth", _("The certificate cannot predate the worker's birth.")
-        )
+    cleaned = certificate_clean(
+        birth_date=worker.birth_date,
+        occupation=occupation,
+        level=level,
+        certificate_no=certificate_no,
+        issuing_organisation=issuing_organisation,
+        issued_on=issued_on,
+        kind=kind,
+        expires_on=expires_on,
+        errors=errors,
+    )
     errors.raise_if_any()
+    occ, number, issuer = cleaned["occupation"], cleaned["certificate_no"], cleaned["issuer"]
+    issued, expires = cleaned["issued_on"], cleaned["expires_on"]
     assert occ is not None and issued is not None  # guaranteed by the checks above
     if SkillCertificate.objects.filter(issuing_organisation=issuer, certificate_no=number).exists():
         raise Conflict(
@@ -544,3 +514,181 @@ def consent_record(
     return _consent_write(
         actor=actor, worker=worker, purpose=purpose, granted=granted, method=method
     )
+
+
+# --- Records from outside (imports): the same rules, in pieces a bulk writer can use --------
+
+WORKER_REQUIRED_FIELDS = ("name", "phone", "hukou_region", "current_region")
+# Columns a bulk insert writes, in the order of `worker_bulk_row`.
+WORKER_BULK_COLUMNS = [
+    "national_id_enc",
+    "national_id_hash",
+    "national_id_masked",
+    "name",
+    "sex",
+    "birth_date",
+    "phone_enc",
+    "phone_hash",
+    "phone_masked",
+    "hukou_region_id",
+    "current_region_id",
+    "current_address",
+    "migration_scope",
+    "education",
+    "employment_form",
+    "industry",
+    "occupation_id",
+    "union_member",
+    "union_joined_on",
+    "registered_by_id",
+    "registered_org_id",
+    "created_at",
+    "updated_at",
+]
+
+
+def worker_check_register_scope(
+    *, actor: Actor, values: dict[str, Any], errors: FieldErrors
+) -> None:
+    """A new worker must live or have their hukou in the actor's area."""
+    if (
+        values.get("current_region")
+        and not actor.covers_region(values["current_region"])
+        and not (values.get("hukou_region") and actor.covers_region(values["hukou_region"]))
+    ):
+        errors.add(
+            "current_region",
+            "out_of_scope",
+            _("Register workers who live or have their hukou in your area."),
+        )
+
+
+def worker_build_new(
+    *, actor: Actor, national: NationalId, values: dict[str, Any], id_hash: str | None = None
+) -> Worker:
+    """The unsaved Worker that `worker_register` stores: encrypted, hashed and masked."""
+    worker = Worker(
+        national_id_enc=crypto.encrypt(national.number, context="national_id"),
+        national_id_hash=id_hash or crypto.blind_index(national.number, context="national_id"),
+        national_id_masked=mask_national_id(national.number),
+        sex=national.sex,
+        birth_date=national.birth_date,
+        registered_by=actor.user,
+        registered_org_id=actor.organisation_id,
+    )
+    _apply(
+        worker, {k: v for k, v in values.items() if k in EDITABLE_FIELDS or k == "current_address"}
+    )
+    return worker
+
+
+def worker_register_summary(worker: Worker) -> str:
+    return _("Registered %(name)s in %(region)s") % {
+        "name": worker.name,
+        "region": region_label(worker.current_region_id),
+    }
+
+
+def worker_clean_row(
+    *, data: dict[str, Any], new: bool | None = None
+) -> tuple[NationalId | None, dict[str, Any], FieldErrors]:
+    """Validate one record from outside (an import row) with the registry's rules.
+
+    `data` holds the ID number and the editable fields the source provides (typed: dates as
+    dates, flags as bools). Every bad field is named. With `new=True` the fields a registration
+    requires are required too; with None the caller checks them later (`worker_require_new`).
+    """
+    errors = FieldErrors()
+    national = None
+    try:
+        national = parse_national_id(data.get("national_id") or "", provinces=province_codes())
+    except IdentityError as exc:
+        errors.add("national_id", exc.code, exc.message)
+    values = _clean_fields(
+        {k: v for k, v in data.items() if k in EDITABLE_FIELDS}, errors, partial=True
+    )
+    if new:
+        worker_require_new(values=values, errors=errors)
+    return national, values, errors
+
+
+def worker_require_new(*, values: dict[str, Any], errors: FieldErrors) -> None:
+    """The messages `worker_register` gives for a required field that is missing."""
+    missing = [f for f in WORKER_REQUIRED_FIELDS if f not in values and f not in errors.errors]
+    if "name" in missing:
+        _clean_name("", errors)
+    if "phone" in missing:
+        try:
+            parse_mobile("")
+        except IdentityError as exc:
+            errors.add("phone", exc.code, exc.message)
+    for field in ("hukou_region", "current_region"):
+        if field in missing:
+            _clean_region(field, "", errors)
+
+
+def worker_changes(*, worker: Worker, values: dict[str, Any]) -> dict[str, Any]:
+    """The cleaned values that differ from what is stored (the phone compared by its hash)."""
+    out: dict[str, Any] = {}
+    for field, value in values.items():
+        if field == "phone":
+            stored = worker.phone_hash
+            if (crypto.blind_index(value, context="phone") if value else "") != stored:
+                out[field] = value
+        elif field in ("hukou_region", "current_region", "occupation"):
+            if getattr(worker, f"{field}_id") != value:
+                out[field] = value
+        elif getattr(worker, field) != value:
+            out[field] = value
+    return out
+
+
+def certificate_clean(
+    *,
+    birth_date: dt.date,
+    occupation: Any,
+    level: Any,
+    certificate_no: Any,
+    issuing_organisation: Any,
+    issued_on: Any,
+    kind: Any = CertificateKind.SKILL_LEVEL,
+    expires_on: Any = None,
+    errors: FieldErrors,
+) -> dict[str, Any]:
+    """The certificate rules of `certificate_add`, usable before the worker exists (imports)."""
+    occ = _clean_occupation(occupation, errors)
+    if occ is None and "occupation" not in errors.errors:
+        errors.add("occupation", "required", _("Choose the occupation."))
+    if kind not in CertificateKind.values:
+        errors.add("kind", "invalid_choice", _("Unknown certificate kind."))
+    if kind == CertificateKind.SKILL_LEVEL and level not in SkillLevel.values:
+        errors.add(
+            "level",
+            "invalid_choice",
+            _("Choose a skill level from 5 (junior) to 1 (senior technician)."),
+        )
+    number = re.sub(r"\s+", "", str(certificate_no or ""))
+    if not number:
+        errors.add("certificate_no", "required", _("Enter the certificate number."))
+    elif len(number) > 40:
+        errors.add("certificate_no", "too_long", _("At most 40 characters."))
+    issuer = str(issuing_organisation or "").strip()
+    if not issuer:
+        errors.add("issuing_organisation", "required", _("Enter who issued the certificate."))
+    issued = _clean_date("issued_on", issued_on, errors)
+    if issued is None and "issued_on" not in errors.errors:
+        errors.add("issued_on", "required", _("Enter the date of issue."))
+    expires = _clean_date("expires_on", expires_on, errors, allow_future=True)
+    if issued and expires and expires <= issued:
+        errors.add("expires_on", "before_issue", _("The expiry must be after the date of issue."))
+    if issued and issued < birth_date:
+        errors.add(
+            "issued_on", "before_birth", _("The certificate cannot predate the worker's birth.")
+        )
+    return {
+        "occupation": occ,
+        "certificate_no": number,
+        "issuer": issuer,
+        "issued_on": issued,
+        "expires_on": expires,
+    }

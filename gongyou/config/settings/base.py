@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "gongyou.employers",
     "gongyou.stations",
     "gongyou.cases",
+    "gongyou.imports",
+    "gongyou.exports",
     "gongyou.ops",
 ]
 
@@ -199,3 +201,7 @@ _ = _  # gettext_lazy kept for settings that name translatable strings
 # only through the case's access gate, every download audited (docs/domains/cases.md).
 CASE_ATTACHMENTS_DIR = Path(env("GONGYOU_ATTACHMENTS_DIR") or (VAR_DIR / "attachments"))
 CASE_ATTACHMENT_MAX_BYTES = int(env("GONGYOU_CASE_ATTACHMENT_MAX_BYTES") or str(20 * 1024 * 1024))
+# Uploaded import files and finished exports: outside the web root, served only through their
+# access gates (docs/domains/imports.md, exports.md).
+IMPORTS_DIR = Path(env("GONGYOU_IMPORTS_DIR") or (VAR_DIR / "imports"))
+EXPORTS_DIR = Path(env("GONGYOU_EXPORTS_DIR") or (VAR_DIR / "exports"))

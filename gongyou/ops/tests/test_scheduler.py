@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def test_each_day_runs_once():
     day = dt.date(2026, 11, 30)
-    assert run_daily(day=day) == ["cases_daily"]
+    assert run_daily(day=day) == ["cases_daily", "exports_cleanup"]
     assert run_daily(day=day) == []
-    assert run_daily(day=day + dt.timedelta(days=1)) == ["cases_daily"]
+    assert run_daily(day=day + dt.timedelta(days=1)) == ["cases_daily", "exports_cleanup"]
     assert AuditEvent.objects.filter(action="ops.daily").count() == 2
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from gongyou.core.models import AuditEvent
+from gongyou.testing import transactional_apps
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,9 @@ def failed_result() -> DBTaskResult:
     )
 
 
-@pytest.mark.django_db(transaction=True)  # the worker closes connections between tasks
+@pytest.mark.django_db(
+    transaction=True, available_apps=transactional_apps()
+)  # worker closes connections
 def test_worker_command_runs_queued_tasks():
     from gongyou.cases.tasks import cases_daily
 

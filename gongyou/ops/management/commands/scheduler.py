@@ -24,6 +24,12 @@ from gongyou.core.models import AuditEvent
 DAILY_JOBS: dict[str, Callable[[dt.date], Any]] = {
     "cases_daily": lambda day: cases_daily.enqueue(day.isoformat()),
 }
+
+# --- exports (issue 3): expired export files are deleted, interrupted export jobs failed ----
+from gongyou.exports.tasks import exports_cleanup  # noqa: E402
+
+DAILY_JOBS["exports_cleanup"] = lambda day: exports_cleanup.enqueue()
+# --- end exports ------------------------------------------------------------------------------
 MARK = "ops.daily"
 
 

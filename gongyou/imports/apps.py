@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportsConfig(AppConfig):
+    """Bulk imports of workers, stations and visits from CSV and Excel files."""
+
+    name = "gongyou.imports"
+    label = "imports"
+    verbose_name = _("Imports")

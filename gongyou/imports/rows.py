@@ -1,0 +1,690 @@
+"""Turning rows into registry writes, one batch at a time, with the registry's own rules.
+
+Each processor gets a batch of `(row number, {field: cell})` and returns what happened to every
+row (counts and row errors) plus the keys it saw (for duplicate detection across batches). It
+writes through the services of the apps below (`worker_update`, `certificate_add`,
+`station_create`/`station_update`, `visit_log`), except new workers: those are built by the
+registry's `worker_build_new` (the same encryption, hashing and masking as `worker_register`)
+and inserted in bulk with COPY / executemany, one `worker.register` audit row each, in bulk too.
+The caller runs a batch inside the transaction that also moves the job's checkpoint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongyou.accounts.policies import Actor
+from gongyou.core import crypto
+from gongyou.core.audit import audit_build, snapshot
+from gongyou.core.bulk import insert_instances
+from gongyou.core.errors import ApplicationError, FieldErrors
+from gongyou.regions.selectors import province_codes
+from gongyou.stations.models import Station
+from gongyou.stations.policies import station_is_visible
+from gongyou.stations.services import station_create, station_update, visit_log
+from gongyou.workers.identity import (
+    IdentityError,
+    mask_national_id,
+    mask_phone,
+    parse_national_id,
+)
+from gongyou.workers.models import SkillCertificate, Worker
+from gongyou.workers.policies import worker_is_visible
+from gongyou.workers.services import (
+    AUDIT_FIELDS,
+    WORKER_BULK_COLUMNS,
+    certificate_add,
+    certificate_clean,
+    worker_build_new,
+    worker_changes,
+    worker_check_register_scope,
+    worker_clean_row,
+    worker_register_summary,
+    worker_require_new,
+    worker_update,
+)
+
+from . import cells
+from .choices import choice
+
+Cells = dict[str, Any]
+OUTCOMES = ("created", "updated", "unchanged", "invalid", "duplicate_in_file", "conflicts")
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str  # our field name; '' for the whole row
+    value: str
+    code: str
+    message: str
+
+
+@dataclass
+class BatchResult:
+    counts: Counter[str] = field(default_factory=Counter)
+    errors: list[RowError] = field(default_factory=list)
+    seen: set[Any] = field(default_factory=set)
+
+
+@dataclass
+class Context:
+    actor: Actor
+    seen: set[Any] = field(default_factory=set)  # keys of rows already taken, whole file
+    labels: dict[str, str] = field(default_factory=dict)  # field -> the file's header
+
+
+def masked(field_name: str, value: Any) -> str:
+    text = "" if value is None else str(value)
+    if field_name == "national_id" and not text.upper().count("E+"):
+        return mask_national_id(cells.digits_quiet(text))
+    if field_name == "phone":
+        return mask_phone(cells.digits_quiet(text))
+    return text[:200]
+
+
+def _field_errors(
+    row: int, errors: FieldErrors, raw: Cells, rename: dict[str, str] | None = None
+) -> list[RowError]:
+    out = []
+    for name, err in errors.errors.items():
+        ours = (rename or {}).get(name, name)
+        out.append(RowError(row, ours, masked(ours, raw.get(ours)), err["code"], err["message"]))
+    return out
+
+
+def _app_error(
+    row: int, exc: ApplicationError, raw: Cells, rename: dict[str, str] | None = None
+) -> list[RowError]:
+    if not exc.fields:
+        return [RowError(row, "", "", exc.code, exc.message)]
+    errors = FieldErrors()
+    for name, err in exc.fields.items():
+        errors.add(name, err["code"], err["message"])
+    return _field_errors(row, errors, raw, rename)
+
+
+def id_key(raw: Any) -> int | None:
+    """The file-wide identity of an ID number (its 17-digit body), or None when unreadable."""
+    try:
+        number = parse_national_id(cells.digits(raw, what="ID"), provinces=province_codes()).number
+    except (cells.CellError, IdentityError):
+        return None
+    return int(number[:17])
+
+
+# --- workers -----------------------------------------------------------------------------------
+
+CERT_FIELDS = {
+    "occupation": "cert_occupation",
+    "level": "cert_level",
+    "certificate_no": "cert_no",
+    "issuing_organisation": "cert_issuer",
+    "issued_on": "cert_issued_on",
+    "expires_on": "cert_expires_on",
+    "kind": "cert_kind",
+}
+
+
+def _cert_key(raw: Cells) -> tuple[str, str] | None:
+    issuer = cells.text(raw.get("cert_issuer"))
+    number = "".join(cells.text(raw.get("cert_no")).split())
+    return (issuer, number) if issuer and number else None
+
+
+def worker_keys(raw: Cells) -> set[Any]:
+    """What a committed row contributes to duplicate detection (used again when resuming)."""
+    key = id_key(raw.get("national_id"))
+    if key is None:
+        return set()
+    cert = _cert_key(raw)
+    return {("w", key)} | ({("c", cert)} if cert else set())
+
+
+@dataclass
+class _WorkerRow:
+    row: int
+    raw: Cells
+    national: Any
+    values: dict[str, Any]
+    id_hash: str
+    cert: dict[str, Any] | None
+    cert_only: bool = False
+    worker: Worker | None = None
+    new: bool = False
+
+
+def _worker_data(raw: Cells, errors: FieldErrors) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    data: dict[str, Any] = {}
+    for name, value in raw.items():
+        if cells.is_blank(value) or name.startswith("cert_"):
+            continue
+        try:
+            if name in ("national_id", "phone", "hukou_region", "current_region"):
+                what = {
+                    "national_id": _("ID number"),
+                    "phone": _("mobile number"),
+                }.get(name, _("region code"))
+                data[name] = cells.digits(value, what=what)
+            elif name in ("education", "employment_form", "industry"):
+                data[name] = choice(name, value)
+            elif name == "union_member":
+                data[name] = cells.flag(value)
+            elif name == "union_joined_on":
+                data[name] = cells.date(value)
+            else:
+                data[name] = cells.text(value)
+        except cells.CellError as exc:
+            errors.add(name, exc.code, exc.message)
+    if "national_id" not in data and "national_id" not in errors.errors:
+        data["national_id"] = ""
+    cert: dict[str, Any] | None = None
+    if any(not cells.is_blank(raw.get(f)) for f in CERT_FIELDS.values()):
+        cert = {}
+        for theirs, ours in CERT_FIELDS.items():
+            value = raw.get(ours)
+            try:
+                if theirs in ("issued_on", "expires_on"):
+                    cert[theirs] = cells.date(value)
+                elif theirs == "level":
+                    cert[theirs] = choice("level", value) if not cells.is_blank(value) else None
+                elif theirs == "kind":
+                    cert[theirs] = (
+                        choice("cert_kind", value) if not cells.is_blank(value) else "skill_level"
+                    )
+                else:
+                    cert[theirs] = cells.text(value)
+            except cells.CellError as exc:
+                errors.add(ours, exc.code, exc.message)
+                cert[theirs] = None
+    return data, cert
+
+
+def process_workers(ctx: Context, batch: list[tuple[int, Cells]]) -> BatchResult:
+    result = BatchResult()
+    actor = ctx.actor
+    prepared: list[_WorkerRow] = []
+    for row, raw in batch:
+        errors = FieldErrors()
+        data, cert = _worker_data(raw, errors)
+        national, values, service_errors = worker_clean_row(data=data)
+        for name, err in service_errors.errors.items():
+            errors.add(name, err["code"], err["message"])
+        if national is not None and cert is not None:
+            cert_errors = FieldErrors()
+            cleaned = certificate_clean(birth_date=national.birth_date, errors=cert_errors, **cert)
+            for name, err in cert_errors.errors.items():
+                errors.add(CERT_FIELDS.get(name, name), err["code"], err["message"])
+            cert = {**cert, **cleaned}
+        if errors:
+            result.errors.extend(_field_errors(row, errors, raw))
+            result.counts["invalid"] += 1
+            result.seen |= worker_keys(raw)
+            continue
+        assert national is not None  # no errors: the ID number parsed
+        key, cert_key = ("w", int(national.number[:17])), (("c", _cert_key(raw)) if cert else None)
+        seen_worker = key in ctx.seen or key in result.seen
+        if seen_worker and (cert_key is None or cert_key in ctx.seen or cert_key in result.seen):
+            result.counts["duplicate_in_file"] += 1
+            result.errors.append(
+                RowError(
+                    row,
+                    "national_id",
+                    masked("national_id", national.number),
+                    "duplicate_in_file",
+                    _(
+                        "The same ID number (and certificate) is on an earlier row of this file; this row is skipped."
+                    ),
+                )
+            )
+            continue
+        result.seen.add(key)
+        if cert_key:
+            result.seen.add(cert_key)
+        prepared.append(
+            _WorkerRow(
+                row=row,
+                raw=raw,
+                national=national,
+                values=values,
+                id_hash=crypto.blind_index(national.number, context="national_id"),
+                cert=cert,
+                cert_only=seen_worker,
+            )
+        )
+    if not prepared:
+        return result
+    existing = {
+        w.national_id_hash: w
+        for w in Worker.objects.filter(national_id_hash__in={p.id_hash for p in prepared})
+    }
+    certs_known: dict[tuple[str, str], int] = {}
+    numbers = {p.cert["certificate_no"] for p in prepared if p.cert}
+    if numbers:
+        for issuer, number, worker_id in SkillCertificate.objects.filter(
+            certificate_no__in=numbers
+        ).values_list("issuing_organisation", "certificate_no", "worker_id"):
+            certs_known[(issuer, number)] = worker_id
+    now = timezone.now()
+    new_workers: list[Worker] = []
+    built: dict[str, Worker] = {}
+    todo: list[_WorkerRow] = []
+    for p in prepared:
+        worker = existing.get(p.id_hash)
+        cert_owner = (
+            certs_known.get((p.cert["issuer"], p.cert["certificate_no"])) if p.cert else None
+        )
+        if worker is not None:
+            if not worker_is_visible(actor, worker):
+                result.counts["conflicts"] += 1
+                result.errors.append(
+                    RowError(
+                        p.row,
+                        "national_id",
+                        worker.national_id_masked,
+                        "registered_elsewhere",
+                        _(
+                            "This ID number is already registered by an organisation outside your area; nothing was changed. Contact it or your administrator."
+                        ),
+                    )
+                )
+                continue
+            if cert_owner is not None and cert_owner != worker.pk:
+                result.counts["conflicts"] += 1
+                result.errors.append(_cert_conflict(p))
+                continue
+            p.worker = worker
+            todo.append(p)
+            continue
+        if p.cert_only and p.id_hash in built:
+            p.worker = built[p.id_hash]  # created by an earlier row of this batch
+            todo.append(p)
+            continue
+        if p.cert_only:
+            # The worker's first row was not taken (it had errors): nothing to attach to.
+            result.counts["invalid"] += 1
+            result.errors.append(
+                RowError(
+                    p.row,
+                    "national_id",
+                    masked("national_id", p.national.number),
+                    "worker_not_imported",
+                    _("The worker of this certificate was not imported (see the earlier row)."),
+                )
+            )
+            continue
+        errors = FieldErrors()
+        worker_require_new(values=p.values, errors=errors)
+        worker_check_register_scope(actor=actor, values=p.values, errors=errors)
+        if errors:
+            result.counts["invalid"] += 1
+            result.errors.extend(_field_errors(p.row, errors, p.raw))
+            continue
+        if cert_owner is not None:
+            result.counts["conflicts"] += 1
+            result.errors.append(_cert_conflict(p))
+            continue
+        worker = worker_build_new(
+            actor=actor, national=p.national, values=p.values, id_hash=p.id_hash
+        )
+        worker.created_at = worker.updated_at = now
+        new_workers.append(worker)
+        built[p.id_hash] = worker
+        p.worker, p.new = worker, True
+        todo.append(p)
+    if new_workers:
+        _insert_workers(actor, new_workers, now)
+    for p in todo:
+        assert p.worker is not None
+        if p.new and not p.cert:
+            result.counts["created"] += 1
+            continue
+        outcome = _update_row(actor, p, result)
+        result.counts[outcome] += 1
+    return result
+
+
+def _cert_conflict(p: _WorkerRow) -> RowError:
+    assert p.cert is not None
+    return RowError(
+        p.row,
+        "cert_no",
+        p.cert["certificate_no"],
+        "certificate_elsewhere",
+        _(
+            "This certificate number of this issuer is already recorded for another worker; nothing was changed."
+        ),
+    )
+
+
+def _update_row(actor: Actor, p: _WorkerRow, result: BatchResult) -> str:
+    """Changes to a known worker and a certificate, all or nothing for the row."""
+    worker = p.worker
+    assert worker is not None
+    changed = p.new
+    try:
+        with transaction.atomic():
+            if not p.new and not p.cert_only:
+                changes = worker_changes(worker=worker, values=p.values)
+                if changes:
+                    worker_update(actor=actor, worker=worker, data=changes)
+                    changed = True
+            if p.cert is not None:
+                cert = p.cert
+                exists = SkillCertificate.objects.filter(
+                    issuing_organisation=cert["issuer"], certificate_no=cert["certificate_no"]
+                ).exists()
+                if not exists:
+                    certificate_add(
+                        actor=actor,
+                        worker=worker,
+                        occupation=cert["occupation"],
+                        level=cert["level"],
+                        certificate_no=cert["certificate_no"],
+                        issuing_organisation=cert["issuer"],
+                        issued_on=cert["issued_on"],
+                        kind=cert["kind"],
+                        expires_on=cert["expires_on"],
+                    )
+                    changed = True
+    except ApplicationError as exc:
+        result.errors.extend(_app_error(p.row, exc, p.raw, CERT_FIELDS if p.cert_only else None))
+        return "conflicts" if exc.status == 409 else "invalid"
+    if p.new:
+        return "created"
+    return "updated" if changed else "unchanged"
+
+
+def _insert_workers(actor: Actor, workers: list[Worker], now: dt.datetime) -> None:
+    insert_instances(Worker, workers, WORKER_BULK_COLUMNS)
+    ids = dict(
+        Worker.objects.filter(
+            national_id_hash__in=[w.national_id_hash for w in workers]
+        ).values_list("national_id_hash", "id")
+    )
+    events = []
+    for worker in workers:
+        worker.pk = ids[worker.national_id_hash]
+        worker._state.adding = False
+        event = audit_build(
+            actor=actor.user,
+            action="worker.register",
+            entity=worker,
+            worker_id=worker.pk,
+            after=snapshot(worker, AUDIT_FIELDS),
+            region_code=worker.current_region_id,
+            summary=worker_register_summary(worker),
+        )
+        event.at = now
+        events.append(event)
+    insert_instances(type(events[0]), events, AUDIT_EVENT_COLUMNS)
+
+
+AUDIT_EVENT_COLUMNS = [
+    "at",
+    "actor_id",
+    "actor_label",
+    "organisation_id",
+    "action",
+    "entity_type",
+    "entity_id",
+    "worker_id",
+    "region_code",
+    "summary",
+    "before",
+    "after",
+    "purpose",
+    "ip_address",
+]
+
+
+# --- stations ----------------------------------------------------------------------------------
+
+
+def station_keys(raw: Cells) -> set[Any]:
+    code = cells.text(raw.get("code")).upper()
+    return {("s", code)} if code else set()
+
+
+def _station_data(actor: Actor, raw: Cells, errors: FieldErrors) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name, value in raw.items():
+        if cells.is_blank(value) or name == "code":
+            continue
+        try:
+            if name == "region":
+                data[name] = cells.digits(value, what=_("region code"))
+            elif name == "type":
+                data[name] = choice("type", value)
+            elif name == "services":
+                parts = [
+                    p
+                    for p in str(value)
+                    .replace("，", ",")
+                    .replace("、", ",")
+                    .replace(";", ",")
+                    .split(",")
+                    if p.strip()
+                ]
+                data[name] = [choice("service", p) for p in parts]
+            elif name in ("open_24h", "is_active"):
+                data[name] = cells.flag(value)
+            elif name == "organisation":
+                data[name] = _organisation_id(actor, value)
+            elif name in ("latitude", "longitude"):
+                data[name] = cells.text(value)
+            else:
+                data[name] = cells.text(value)
+        except cells.CellError as exc:
+            errors.add(name, exc.code, exc.message)
+    return data
+
+
+def _organisation_id(actor: Actor, value: Any) -> Any:
+    from gongyou.accounts.selectors import organisation_list
+
+    text = cells.text(value)
+    if text.isdigit():
+        return int(text)
+    org = organisation_list(actor=actor).filter(name=text).first()
+    return org.pk if org is not None else text
+
+
+def process_stations(ctx: Context, batch: list[tuple[int, Cells]]) -> BatchResult:
+    result = BatchResult()
+    actor = ctx.actor
+    codes = {cells.text(raw.get("code")).upper() for _row, raw in batch}
+    known = {s.code: s for s in Station.objects.filter(code__in=codes)}
+    for row, raw in batch:
+        code = cells.text(raw.get("code")).upper()
+        errors = FieldErrors()
+        data = _station_data(actor, raw, errors)
+        if not code:
+            errors.add(
+                "code",
+                "required",
+                _("Enter the station's code: a re-import finds the station by it."),
+            )
+        if errors:
+            result.counts["invalid"] += 1
+            result.errors.extend(_field_errors(row, errors, raw))
+            continue
+        key = ("s", code)
+        if key in ctx.seen or key in result.seen:
+            result.counts["duplicate_in_file"] += 1
+            result.errors.append(
+                RowError(
+                    row,
+                    "code",
+                    code,
+                    "duplicate_in_file",
+                    _(
+                        "The same station code is on an earlier row of this file; this row is skipped."
+                    ),
+                )
+            )
+            continue
+        result.seen.add(key)
+        station = known.get(code)
+        try:
+            with transaction.atomic():
+                if station is None:
+                    data.setdefault("organisation", actor.organisation_id)
+                    station_create(actor=actor, data={**data, "code": code})
+                    result.counts["created"] += 1
+                    continue
+                if not station_is_visible(actor, station):
+                    result.counts["conflicts"] += 1
+                    result.errors.append(
+                        RowError(
+                            row,
+                            "code",
+                            code,
+                            "registered_elsewhere",
+                            _(
+                                "A station with this code belongs to an organisation outside your area; nothing was changed."
+                            ),
+                        )
+                    )
+                    continue
+                before = snapshot(station, STATION_COMPARE)
+                updated = station_update(actor=actor, station=station, data=data)
+                result.counts[
+                    "updated" if snapshot(updated, STATION_COMPARE) != before else "unchanged"
+                ] += 1
+        except ApplicationError as exc:
+            result.counts["conflicts" if exc.status == 409 else "invalid"] += 1
+            result.errors.extend(_app_error(row, exc, raw, {"region_id": "region"}))
+    return result
+
+
+STATION_COMPARE = [
+    "name",
+    "type",
+    "organisation",
+    "region",
+    "address",
+    "latitude",
+    "longitude",
+    "opening_hours",
+    "open_24h",
+    "services",
+    "phone",
+    "is_active",
+]
+
+
+# --- visits ------------------------------------------------------------------------------------
+
+
+def _visit_key(raw: Cells) -> str:
+    at = cells.datetime(raw.get("at"))
+    parts = [
+        cells.text(raw.get("station_code")).upper(),
+        at.isoformat() if isinstance(at, dt.datetime) else str(at or ""),
+        str(choice("service", raw.get("service") or "")),
+        str(id_key(raw.get("national_id")) or ""),
+        cells.text(raw.get("note")),
+    ]
+    return "import-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+
+def visit_keys(raw: Cells) -> set[Any]:
+    try:
+        return {("v", _visit_key(raw))}
+    except cells.CellError:
+        return set()
+
+
+def process_visits(ctx: Context, batch: list[tuple[int, Cells]]) -> BatchResult:
+    result = BatchResult()
+    actor = ctx.actor
+    codes = {cells.text(raw.get("station_code")).upper() for _row, raw in batch}
+    stations = dict(Station.objects.filter(code__in=codes).values_list("code", "id"))
+    for row, raw in batch:
+        errors = FieldErrors()
+        code = cells.text(raw.get("station_code")).upper()
+        station_id = stations.get(code)
+        if station_id is None:
+            errors.add("station_code", "unknown_station", _("No station has this code."))
+        at: Any = None
+        try:
+            at = cells.datetime(raw.get("at"))
+            if at is None:
+                errors.add("at", "required", _("Enter the time of the visit."))
+            elif isinstance(at, dt.datetime) and timezone.is_naive(at):
+                at = timezone.make_aware(at)
+        except cells.CellError as exc:
+            errors.add("at", exc.code, exc.message)
+        worker_id = None
+        if not cells.is_blank(raw.get("national_id")):
+            try:
+                national = parse_national_id(
+                    cells.digits(raw["national_id"], what=_("ID number")),
+                    provinces=province_codes(),
+                )
+                worker_id = (
+                    Worker.objects.filter(
+                        national_id_hash=crypto.blind_index(national.number, context="national_id")
+                    )
+                    .values_list("id", flat=True)
+                    .first()
+                )
+                if worker_id is None:
+                    errors.add(
+                        "national_id",
+                        "not_registered",
+                        _("No worker is registered with this ID number; register them first."),
+                    )
+            except (cells.CellError, IdentityError) as exc:
+                errors.add("national_id", exc.code, exc.message)
+        if errors:
+            result.counts["invalid"] += 1
+            result.errors.extend(_field_errors(row, errors, raw))
+            continue
+        key = ("v", _visit_key(raw))
+        if key in ctx.seen or key in result.seen:
+            result.counts["duplicate_in_file"] += 1
+            result.errors.append(
+                RowError(
+                    row,
+                    "",
+                    "",
+                    "duplicate_in_file",
+                    _("The same visit is on an earlier row of this file; this row is skipped."),
+                )
+            )
+            continue
+        result.seen.add(key)
+        try:
+            with transaction.atomic():
+                _visit, created = visit_log(
+                    actor=actor,
+                    station_id=station_id,
+                    service=choice("service", raw.get("service") or ""),
+                    worker_id=worker_id,
+                    note=cells.text(raw.get("note")),
+                    at=at,
+                    idempotency_key=key[1],
+                )
+            result.counts["created" if created else "unchanged"] += 1
+        except ApplicationError as exc:
+            result.counts["conflicts" if exc.status == 409 else "invalid"] += 1
+            result.errors.extend(
+                _app_error(
+                    row, exc, raw, {"station_id": "station_code", "worker_id": "national_id"}
+                )
+            )
+    return result
+
+
+PROCESSORS = {"workers": process_workers, "stations": process_stations, "visits": process_visits}
+KEYS = {"workers": worker_keys, "stations": station_keys, "visits": visit_keys}
