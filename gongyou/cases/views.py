@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongyou.accounts.policies import Actor, actor_for
 from gongyou.core.errors import Conflict, FieldError, ValidationFailed
-from gongyou.core.htmx import is_htmx, template_for
+from gongyou.core.htmx import is_htmx, list_query, template_for
 from gongyou.employers.selectors import EmployerFilter, employer_get, employer_list
 from gongyou.employers.uscc import normalise_credit_code
 from gongyou.regions.selectors import region_label
@@ -138,6 +138,7 @@ def case_queue_page(request: HttpRequest) -> HttpResponse:
         "rows": _case_rows(page.object_list),
         "counts": case_queue_counts(actor=actor),
         "can_intake": bool(actor.roles & INTAKE_ROLES),
+        "export_query": list_query(request.GET, kind="cases"),
     }
     return render(request, template_for(request, "cases/queue.html", "results"), context)
 

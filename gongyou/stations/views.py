@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongyou.accounts.policies import Actor, Capability, actor_for
 from gongyou.accounts.selectors import organisation_list
 from gongyou.core.errors import Conflict, NotFound, ValidationFailed
-from gongyou.core.htmx import template_for
+from gongyou.core.htmx import list_query, template_for
 from gongyou.regions.selectors import region_label
 from gongyou.workers.selectors import worker_get, worker_list
 
@@ -97,6 +97,7 @@ def station_list_page(request: HttpRequest) -> HttpResponse:
         context.update(
             page=page,
             rows=[(s, region_label(s.region_id), _service_labels(s.services), None) for s in page],
+            export_query=list_query(request.GET, kind="stations", drop=("lat", "lng")),
         )
     template = template_for(request, "stations/list.html", "results")
     return render(request, template, context)

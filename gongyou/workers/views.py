@@ -24,7 +24,7 @@ from gongyou.accounts.enums import Role
 from gongyou.accounts.policies import Capability, actor_for
 from gongyou.classifications.selectors import occupation_names
 from gongyou.core.errors import ApplicationError, Conflict, ValidationFailed
-from gongyou.core.htmx import is_htmx, template_for
+from gongyou.core.htmx import is_htmx, list_query, template_for
 from gongyou.regions.selectors import province_codes, region_label
 
 from .enums import ConsentPurpose
@@ -78,6 +78,10 @@ def worker_list_page(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "exact": exact,
         "searched": any(form.cleaned_data.values()),
+        # ID and phone stay out of the URL (the search is a POST for that reason).
+        "export_query": list_query(
+            form.cleaned_data, kind="workers", drop=("national_id", "phone")
+        ),
     }
     return render(request, template_for(request, "workers/list.html", "results"), context)
 
