@@ -73,6 +73,11 @@ ROUTES |= {
     ("get", "/api/v1/imports/{job_id}"),
     ("get", "/api/v1/imports/{job_id}/errors"),
 }
+ROUTES |= {
+    ("get", "/api/v1/workers/duplicates"),
+    ("post", "/api/v1/workers/{keep_id}/merge"),
+    ("post", "/api/v1/worker-merges/{merge_id}/undo"),
+}
 
 
 @pytest.fixture

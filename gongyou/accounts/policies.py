@@ -24,6 +24,7 @@ class Capability(enum.StrEnum):
     EDIT_WORKERS = "edit_workers"
     REVEAL_NATIONAL_ID = "reveal_national_id"
     REVEAL_PHONE = "reveal_phone"
+    MERGE_WORKERS = "merge_workers"
     VIEW_STATIONS = "view_stations"
     MANAGE_STATIONS = "manage_stations"
     LOG_VISITS = "log_visits"
@@ -43,6 +44,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[str]] = {
     Capability.REVEAL_PHONE: frozenset(
         {Role.CASE_HANDLER, Role.EMPLOYMENT_OFFICER, Role.ORG_ADMIN, Role.SYSTEM_ADMIN}
     ),
+    Capability.MERGE_WORKERS: frozenset({Role.ORG_ADMIN, Role.SYSTEM_ADMIN}),
     Capability.VIEW_STATIONS: ALL_STAFF,
     Capability.MANAGE_STATIONS: frozenset({Role.ORG_ADMIN, Role.SYSTEM_ADMIN}),
     Capability.LOG_VISITS: frozenset({Role.STATION_STAFF, Role.ORG_ADMIN, Role.SYSTEM_ADMIN}),

@@ -263,8 +263,11 @@ def process_workers(ctx: Context, batch: list[tuple[int, Cells]]) -> BatchResult
     if not prepared:
         return result
     existing = {
-        w.national_id_hash: w
-        for w in Worker.objects.filter(national_id_hash__in={p.id_hash for p in prepared})
+        # A merged record stands for the worker it was merged into (workers: duplicates and merge).
+        w.national_id_hash: w.merged_into if w.merged_into_id else w
+        for w in Worker.objects.filter(
+            national_id_hash__in={p.id_hash for p in prepared}
+        ).select_related("merged_into")
     }
     certs_known: dict[tuple[str, str], int] = {}
     numbers = {p.cert["certificate_no"] for p in prepared if p.cert}

@@ -11,11 +11,15 @@ from .schemas import (
     CertificateRead,
     ConsentCreate,
     ConsentRead,
+    DuplicateCandidateRead,
     RevealIn,
     RevealOut,
     TimelineEntry,
     WorkerCreate,
     WorkerFilterIn,
+    WorkerMergeIn,
+    WorkerMergeRead,
+    WorkerMergeUndoIn,
     WorkerRead,
     WorkerUpdate,
 )
@@ -35,6 +39,14 @@ def create_worker(request: HttpRequest, payload: WorkerCreate) -> tuple[int, obj
 def list_workers(request: HttpRequest, filters: Query[WorkerFilterIn]):
     return selectors.worker_list(
         actor=actor_for(request.user), filters=selectors.WorkerFilter(**filters.model_dump())
+    )
+
+
+@router.get("/workers/duplicates", response={200: list[DuplicateCandidateRead], **ERRORS})
+@paginate(LimitOffsetPagination)
+def list_worker_duplicates(request: HttpRequest):
+    return selectors.worker_duplicate_candidates(
+        actor=actor_for(request.user), limit=selectors.DUPLICATES_MAX
     )
 
 
@@ -91,3 +103,18 @@ def create_worker_consent(
 def list_worker_timeline(request: HttpRequest, worker_id: int):
     worker = selectors.worker_get(actor=actor_for(request.user), worker_id=worker_id)
     return selectors.worker_timeline(worker=worker)
+
+
+@router.post("/workers/{keep_id}/merge", response={201: WorkerMergeRead, **ERRORS})
+def merge_worker(request: HttpRequest, keep_id: int, payload: WorkerMergeIn) -> tuple[int, object]:
+    actor = actor_for(request.user)
+    keep = selectors.worker_get(actor=actor, worker_id=keep_id)
+    merge = selectors.worker_get(actor=actor, worker_id=payload.merge_id)
+    return 201, services.worker_merge(actor=actor, keep=keep, merge=merge, reason=payload.reason)
+
+
+@router.post("/worker-merges/{merge_id}/undo", response={200: WorkerMergeRead, **ERRORS})
+def undo_worker_merge(request: HttpRequest, merge_id: int, payload: WorkerMergeUndoIn) -> object:
+    return services.worker_merge_undo(
+        actor=actor_for(request.user), merge_id=merge_id, reason=payload.reason
+    )

@@ -29,3 +29,10 @@ class ConsentMethod(models.TextChoices):
 class RevealField(models.TextChoices):
     NATIONAL_ID = "national_id", _("ID number")
     PHONE = "phone", _("Mobile number")
+
+
+class DuplicateReason(models.TextChoices):
+    """Why two workers may be one person (duplicate review)."""
+
+    NAME_BIRTH_HUKOU = "name_birth_hukou", _("Same name, birth date and hukou region")
+    PHONE = "phone", _("Same mobile")

@@ -278,3 +278,35 @@ class ConsentForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "consent")
         super().__init__(*args, **kwargs)
+
+
+class WorkerMergeForm(ServiceErrorsMixin, forms.Form):
+    """Which of two workers to keep, and why; the other is merged into it."""
+
+    required_fields = ("keep", "reason")
+
+    keep = forms.TypedChoiceField(
+        label=_("Keep"), coerce=int, required=False, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Kept in the audit log with the merge."),
+    )
+
+    def __init__(self, *args: Any, first: Any, second: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [  # type: ignore[attr-defined]
+            (w.pk, f"{w.name} · {w.national_id_masked} · #{w.pk}") for w in (first, second)
+        ]
+
+
+class WorkerMergeUndoForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

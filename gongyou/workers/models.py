@@ -80,6 +80,17 @@ class Worker(TimeStampedModel):
         related_name="+",
         verbose_name=_("registering organisation"),
     )
+    # A merged worker keeps its row (and its ID hash, so the number stays taken) but is hidden
+    # from every list and lookup; `merged_into` leads to the worker that holds its records now.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_workers",
+        verbose_name=_("merged into"),
+    )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("worker")
@@ -87,6 +98,10 @@ class Worker(TimeStampedModel):
         indexes = [
             models.Index(fields=["current_region", "id"], name="worker_current_region_idx"),
             models.Index(fields=["hukou_region", "id"], name="worker_hukou_region_idx"),
+            # Duplicate review groups by these (selectors.worker_duplicate_candidates).
+            models.Index(
+                fields=["name", "birth_date", "hukou_region"], name="worker_duplicate_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -159,3 +174,45 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.purpose} {'granted' if self.granted else 'withdrawn'}"
+
+
+class WorkerMerge(models.Model):
+    """One merge of two workers: which rows were re-pointed from `merged` to `kept`, so that an
+    undo moves exactly those back. `moved` is {model label: [pks]}."""
+
+    kept = models.ForeignKey(
+        Worker, on_delete=models.PROTECT, related_name="merges_kept", verbose_name=_("kept worker")
+    )
+    merged = models.ForeignKey(
+        Worker,
+        on_delete=models.PROTECT,
+        related_name="merges_merged",
+        verbose_name=_("merged worker"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    moved = models.JSONField(_("moved records"), default=dict)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+
+    class Meta:
+        verbose_name = _("worker merge")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} -> {self.kept_id}"

@@ -182,3 +182,32 @@ class TimelineEntry(Schema):
     @staticmethod
     def resolve_actor(obj: Any) -> str:
         return obj.actor_label
+
+
+class DuplicateCandidateRead(Schema):
+    first: WorkerRead
+    second: WorkerRead
+    reasons: list[str]
+
+
+class WorkerMergeIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_required("merge_id", "reason"))
+
+    merge_id: int
+    reason: str = ""
+
+
+class WorkerMergeUndoIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_required("reason"))
+
+    reason: str = ""
+
+
+class WorkerMergeRead(Schema):
+    id: int
+    kept_id: int
+    merged_id: int
+    at: dt.datetime
+    reason: str
+    moved: dict[str, list[int]]
+    undone_at: dt.datetime | None

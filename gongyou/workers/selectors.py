@@ -6,16 +6,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Min, QuerySet
 
-from gongyou.accounts.policies import Actor
+from gongyou.accounts.policies import Actor, Capability
 from gongyou.core import crypto
 from gongyou.core.errors import NotFound
 from gongyou.core.models import AuditEvent
 from gongyou.regions.selectors import region_range_q
 
+from .enums import DuplicateReason
 from .identity import IdentityError, normalise_national_id, normalise_phone, parse_national_id
-from .models import Consent, SkillCertificate, Worker
+from .models import Consent, SkillCertificate, Worker, WorkerMerge
 from .policies import workers_visible_to
 
 
@@ -123,10 +124,79 @@ def worker_current_consent(*, worker: Worker) -> dict[str, Any]:
 TIMELINE_EXCLUDED_ACTIONS = ("worker.reveal",)
 
 
+def worker_merged_ids(*, worker: Worker) -> list[int]:
+    """The worker and every worker merged into them (directly or through another merge)."""
+    ids, frontier = [worker.pk], [worker.pk]
+    while frontier:
+        frontier = list(
+            Worker.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True)
+        )
+        frontier = [pk for pk in frontier if pk not in ids]
+        ids.extend(frontier)
+    return ids
+
+
 def worker_timeline(*, worker: Worker) -> QuerySet[AuditEvent]:
-    """What happened to the worker, newest first (registration, changes, visits, later modules)."""
+    """What happened to the worker, newest first (registration, changes, visits, later modules);
+    while another worker is merged into this one, their events show here too."""
     return (
-        AuditEvent.objects.filter(worker_id=worker.pk)
+        AuditEvent.objects.filter(worker_id__in=worker_merged_ids(worker=worker))
         .exclude(action__in=TIMELINE_EXCLUDED_ACTIONS)
+        .order_by("-at", "-id")
+    )
+
+
+# --- Duplicate review -------------------------------------------------------------------------
+
+
+DUPLICATES_MAX = 500  # one review queue; merging pairs makes room for the next
+
+
+@dataclass
+class DuplicateCandidate:
+    first: Worker
+    second: Worker
+    reasons: list[str]
+
+
+def worker_duplicate_candidates(*, actor: Actor, limit: int = 50) -> list[DuplicateCandidate]:
+    """Likely duplicates among the workers the actor sees, as pairs with their reasons: same name,
+    birth date and hukou county (with different ID numbers: the number itself is unique), or the
+    same mobile. Two GROUP BY ... HAVING COUNT(*) > 1 queries over the scoped set, each limited;
+    a group of three or more yields its lowest and highest id (merge them and the next pair
+    appears). Newest pairs first."""
+    actor.require(Capability.MERGE_WORKERS)
+    base = workers_visible_to(actor).order_by()
+    groups: list[tuple[str, QuerySet[Any]]] = [
+        (
+            DuplicateReason.NAME_BIRTH_HUKOU,
+            base.values("name", "birth_date", "hukou_region_id"),
+        ),
+        (DuplicateReason.PHONE, base.exclude(phone_hash="").values("phone_hash")),
+    ]
+    pairs: dict[tuple[int, int], list[str]] = {}
+    for reason, grouped in groups:
+        rows = (
+            grouped.annotate(n=Count("id"), low=Min("id"), high=Max("id"))
+            .filter(n__gt=1)
+            .order_by("-high")
+            .values_list("low", "high")[:limit]
+        )
+        for low, high in rows:
+            pairs.setdefault((low, high), []).append(reason)
+    ordered = sorted(pairs, key=lambda p: (-p[1], -p[0]))[:limit]
+    workers = Worker.objects.in_bulk({pk for pair in ordered for pk in pair})
+    return [
+        DuplicateCandidate(first=workers[low], second=workers[high], reasons=pairs[(low, high)])
+        for low, high in ordered
+        if low in workers and high in workers
+    ]
+
+
+def worker_merges(*, worker: Worker) -> QuerySet[WorkerMerge]:
+    """Merges into this worker, newest first (the kept worker's page shows them, with undo)."""
+    return (
+        WorkerMerge.objects.filter(kept=worker)
+        .select_related("merged", "actor", "undone_by")
         .order_by("-at", "-id")
     )

@@ -1,4 +1,4 @@
-"""Every write to the registry: register, update, reveal, certificates, consent.
+"""Every write to the registry: register, update, reveal, certificates, consent, merge.
 
 Each service validates all fields first (a request with several bad fields names all of them),
 then writes inside one transaction together with its audit row.
@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -39,8 +39,14 @@ from .identity import (
     parse_mobile,
     parse_national_id,
 )
-from .models import Consent, SkillCertificate, Worker
-from .policies import worker_is_visible, worker_require_can_edit, worker_reveal_capability
+from .models import Consent, SkillCertificate, Worker, WorkerMerge
+from .policies import (
+    worker_is_visible,
+    worker_merge_require_can_undo,
+    worker_require_can_edit,
+    worker_require_can_merge,
+    worker_reveal_capability,
+)
 
 AUDIT_FIELDS = [
     "national_id_masked",
@@ -227,7 +233,17 @@ def _apply(worker: Worker, values: dict[str, Any]) -> None:
     )
 
 
+def _holder(existing: Worker) -> Worker:
+    """The worker who holds a number now: a merged worker's number leads to the kept worker."""
+    seen = {existing.pk}
+    while existing.merged_into_id is not None and existing.merged_into_id not in seen:
+        seen.add(existing.merged_into_id)
+        existing = Worker.objects.get(pk=existing.merged_into_id)
+    return existing
+
+
 def _conflict(actor: Actor, existing: Worker) -> WorkerAlreadyRegistered:
+    existing = _holder(existing)
     if worker_is_visible(actor, existing):
         return WorkerAlreadyRegistered(
             _("This ID number is already registered to %(name)s (worker %(id)s).")
@@ -692,3 +708,223 @@ def certificate_clean(
         "issued_on": issued,
         "expires_on": expires,
     }
+
+
+# --- Duplicate merge: re-point every row of the merged worker to the kept one, reversibly -----
+
+
+class WorkerMergeNotAllowed(Conflict):
+    code = "worker_merge_not_allowed"
+    default_message = gettext_lazy("These workers cannot be merged.")
+
+
+class WorkerMergeClash(Conflict):
+    code = "worker_merge_clash"
+    default_message = gettext_lazy(
+        "Both workers hold a record that may exist only once per worker; resolve it first."
+    )
+
+
+MERGE_AUDIT_FIELDS = ["merged_into", "merged_at"]
+
+
+def _worker_relations() -> list[tuple[type[Any], str]]:
+    """(model, FK field name) of every table that references a worker, found through the model
+    meta so later modules are covered without this tier importing them. Hidden reverse relations
+    (related_name="+") count too; the merge bookkeeping itself does not."""
+    out: list[tuple[type[Any], str]] = []
+    for rel in Worker._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        model: Any = rel.related_model
+        if model in (Worker, WorkerMerge):
+            continue
+        out.append((model, rel.field.name))  # type: ignore[union-attr]
+    return out
+
+
+def _relation_key(model: type[Any], field: str, relations: list[tuple[type[Any], str]]) -> str:
+    """`app.Model`, or `app.Model.field` for a model that references workers more than once."""
+    label = model._meta.label
+    return label if sum(1 for m, _f in relations if m is model) == 1 else f"{label}.{field}"
+
+
+def _unique_sets(model: type[Any], field: str) -> list[tuple[list[str], Any]]:
+    """The unique field sets of `model` that include `field`, with their condition (or None)."""
+    sets: list[tuple[list[str], Any]] = []
+    if model._meta.get_field(field).unique:
+        sets.append(([field], None))
+    for together in model._meta.unique_together:
+        if field in together:
+            sets.append((list(together), None))
+    for constraint in model._meta.constraints:
+        fields = list(getattr(constraint, "fields", ()) or ())
+        if isinstance(constraint, models.UniqueConstraint) and field in fields:
+            sets.append((fields, constraint.condition))
+    return sets
+
+
+def _merge_clashes(
+    keep: Worker, merge: Worker, relations: list[tuple[type[Any], str]]
+) -> list[dict[str, Any]]:
+    """Rows that could not be re-pointed without breaking a unique constraint."""
+    clashes: list[dict[str, Any]] = []
+    for model, field in relations:
+        for fields, condition in _unique_sets(model, field):
+            others = [f for f in fields if f != field]
+            qs = model._default_manager.all()
+            if condition is not None:
+                qs = qs.filter(condition)
+            attnames = [model._meta.get_field(f).attname for f in others]
+            kept_values = {
+                tuple(row[:-1]): row[-1]
+                for row in qs.filter(**{field: keep}).values_list(*attnames, "pk")
+            }
+            for row in qs.filter(**{field: merge}).values_list(*attnames, "pk"):
+                if tuple(row[:-1]) in kept_values:
+                    clashes.append(
+                        {
+                            "model": model._meta.label,
+                            "kept_pk": kept_values[tuple(row[:-1])],
+                            "merged_pk": row[-1],
+                            "fields": dict(zip(others, row[:-1], strict=True)),
+                        }
+                    )
+    return clashes
+
+
+def _merge_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    errors = FieldErrors()
+    if not reason:
+        errors.add("reason", "required", _("Say why (the reason is kept in the audit log)."))
+    elif len(reason) > 200:
+        errors.add("reason", "too_long", _("At most 200 characters."))
+    errors.raise_if_any()
+    return reason
+
+
+def _audit_merge(
+    *, actor: Actor, action: str, record: WorkerMerge, merged: Worker, before: Any, summary: str
+) -> None:
+    after = snapshot(merged, MERGE_AUDIT_FIELDS)
+    payload_after = {**after, "kept": record.kept_id, "moved": record.moved}
+    for worker in (record.kept, merged):
+        audit_record(
+            actor=actor.user,
+            action=action,
+            entity=record,
+            worker_id=worker.pk,
+            before=before,
+            after=payload_after,
+            region_code=worker.current_region_id,
+            summary=summary,
+            purpose=record.reason if action == "worker.merge" else "",
+        )
+
+
+@transaction.atomic
+def worker_merge(*, actor: Actor, keep: Worker, merge: Worker, reason: str) -> WorkerMerge:
+    """Merge `merge` into `keep`: every row that references `merge` (visits, certificates,
+    consents, claimants, later modules' rows) is re-pointed to `keep`, and `merge` disappears from
+    lists and lookups. Nothing else is copied. Refused (409, nothing changed) when a row would
+    break a unique constraint, e.g. both workers are claimants on one case."""
+    worker_require_can_merge(actor, keep, merge)
+    reason = _merge_reason(reason)
+    if keep.pk == merge.pk:
+        raise WorkerMergeNotAllowed(_("A worker cannot be merged with themselves."))
+    # Lock both rows in a fixed order, then re-check: a concurrent merge may have won.
+    locked = {
+        w.pk: w
+        for w in Worker.objects.select_for_update()
+        .filter(pk__in=[keep.pk, merge.pk])
+        .order_by("pk")
+    }
+    keep, merge = locked[keep.pk], locked[merge.pk]
+    if keep.merged_into_id is not None or merge.merged_into_id is not None:
+        raise WorkerMergeNotAllowed(_("One of these workers has already been merged."))
+    relations = _worker_relations()
+    clashes = _merge_clashes(keep, merge, relations)
+    if clashes:
+        listed = _list_sep().join(
+            f"{c['model']} {c['merged_pk']}/{c['kept_pk']}" for c in clashes[:20]
+        )
+        raise WorkerMergeClash(
+            _("Both workers hold records that may exist only once per worker: %(rows)s.")
+            % {"rows": listed},
+            extra={"clashes": clashes},
+        )
+    moved: dict[str, list[int]] = {}
+    for model, field in relations:
+        pks = list(
+            model._default_manager.filter(**{field: merge})
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if pks:
+            model._default_manager.filter(pk__in=pks).update(**{field: keep})
+            moved[_relation_key(model, field, relations)] = pks
+    before = snapshot(merge, MERGE_AUDIT_FIELDS)
+    merge.merged_into, merge.merged_at = keep, timezone.now()
+    merge.save(update_fields=["merged_into", "merged_at", "updated_at"])
+    record = WorkerMerge.objects.create(
+        kept=keep, merged=merge, actor=actor.user, reason=reason, moved=moved
+    )
+    _audit_merge(
+        actor=actor,
+        action="worker.merge",
+        record=record,
+        merged=merge,
+        before=before,
+        summary=_("Merged %(merged)s (worker %(mid)s) into %(kept)s (worker %(kid)s)")
+        % {"merged": merge.name, "mid": merge.pk, "kept": keep.name, "kid": keep.pk},
+    )
+    return record
+
+
+@transaction.atomic
+def worker_merge_undo(*, actor: Actor, merge_id: int, reason: str) -> WorkerMerge:
+    """Undo a merge: exactly the recorded rows go back to the merged worker, who reappears."""
+    try:
+        record = (
+            WorkerMerge.objects.select_for_update()
+            .select_related("kept", "merged")
+            .get(pk=merge_id)
+        )
+    except (WorkerMerge.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+    worker_merge_require_can_undo(actor, record)
+    reason = _merge_reason(reason)
+    if record.undone_at is not None:
+        raise WorkerMergeNotAllowed(_("This merge has already been undone."))
+    merged = Worker.objects.select_for_update().get(pk=record.merged_id)
+    if merged.merged_into_id != record.kept_id:
+        raise WorkerMergeNotAllowed(_("This merge is no longer current."))
+    relations = _worker_relations()
+    by_key = {_relation_key(m, f, relations): (m, f) for m, f in relations}
+    for key, pks in record.moved.items():
+        if key not in by_key:
+            continue  # a module that has since been removed; nothing of it left to move
+        model, field = by_key[key]
+        model._default_manager.filter(pk__in=pks, **{field: record.kept_id}).update(
+            **{field: merged}
+        )
+    before = snapshot(merged, MERGE_AUDIT_FIELDS)
+    merged.merged_into, merged.merged_at = None, None
+    merged.save(update_fields=["merged_into", "merged_at", "updated_at"])
+    record.undone_at, record.undone_by = timezone.now(), actor.user
+    record.save(update_fields=["undone_at", "undone_by"])
+    for worker in (record.kept, merged):
+        audit_record(
+            actor=actor.user,
+            action="worker.merge_undo",
+            entity=record,
+            worker_id=worker.pk,
+            before={**before, "kept": record.kept_id},
+            after={**snapshot(merged, MERGE_AUDIT_FIELDS), "moved": record.moved},
+            region_code=worker.current_region_id,
+            summary=_("Undid the merge of %(merged)s (worker %(mid)s) into worker %(kid)s")
+            % {"merged": merged.name, "mid": merged.pk, "kid": record.kept_id},
+            purpose=reason,
+        )
+    return record

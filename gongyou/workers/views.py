@@ -1,4 +1,5 @@
-"""Registry pages: search, register, detail (certificates, consent, timeline), edit, reveal.
+"""Registry pages: search, register, detail (certificates, consent, timeline), edit, reveal,
+duplicate review and merge.
 
 Thin: parse the request, call one selector or service, render. Searches and ID checks are
 POSTs so that ID and mobile numbers never appear in URLs, access logs or browser history.
@@ -23,16 +24,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongyou.accounts.enums import Role
 from gongyou.accounts.policies import Capability, actor_for
 from gongyou.classifications.selectors import occupation_names
-from gongyou.core.errors import ApplicationError, Conflict, ValidationFailed
+from gongyou.core.errors import ApplicationError, Conflict, FieldError, ValidationFailed
 from gongyou.core.htmx import is_htmx, list_query, template_for
 from gongyou.regions.selectors import province_codes, region_label
 
-from .enums import ConsentPurpose
+from .enums import ConsentPurpose, DuplicateReason
 from .forms import (
     CertificateForm,
     ConsentForm,
     RevealForm,
     WorkerEditForm,
+    WorkerMergeForm,
+    WorkerMergeUndoForm,
     WorkerRegisterForm,
     WorkerSearchForm,
     worker_initial,
@@ -44,11 +47,21 @@ from .selectors import (
     WorkerFilter,
     worker_certificates,
     worker_current_consent,
+    worker_duplicate_candidates,
     worker_get,
     worker_list,
+    worker_merges,
     worker_timeline,
 )
-from .services import certificate_add, consent_record, worker_register, worker_reveal, worker_update
+from .services import (
+    certificate_add,
+    consent_record,
+    worker_merge,
+    worker_merge_undo,
+    worker_register,
+    worker_reveal,
+    worker_update,
+)
 
 PAGE_SIZE = 50
 TIMELINE_SIZE = 100
@@ -176,6 +189,7 @@ def _detail_context(worker: Worker, **forms: Any) -> dict[str, Any]:
         "consent_form": forms.get("consent_form") or ConsentForm(),
         "timeline": _timeline(worker),
         "reveal_form": RevealForm(),
+        "merges": worker_merges(worker=worker),
     }
 
 
@@ -307,3 +321,95 @@ def worker_edit_page(request: HttpRequest, worker_id: int) -> HttpResponse:
             messages.success(request, _("Changes saved."))
             return redirect("workers:detail", worker_id=worker.pk)
     return render(request, "workers/edit.html", {"form": form, "worker": worker})
+
+
+# --- duplicates and merge -------------------------------------------------------------------
+
+DUPLICATES_PAGE_SIZE = 100
+
+
+@login_required
+@never_cache
+@require_GET
+def worker_duplicates_page(request: HttpRequest) -> HttpResponse:
+    candidates = worker_duplicate_candidates(
+        actor=actor_for(request.user), limit=DUPLICATES_PAGE_SIZE
+    )
+    rows = [(c, [DuplicateReason(r).label for r in c.reasons]) for c in candidates]
+    return render(request, "workers/duplicates.html", {"rows": rows})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def worker_merge_page(request: HttpRequest, first_id: int, second_id: int) -> HttpResponse:
+    """Two workers side by side; choose the one to keep, give the reason, confirm."""
+    actor = actor_for(request.user)
+    actor.require(Capability.MERGE_WORKERS)
+    first = worker_get(actor=actor, worker_id=first_id)
+    second = worker_get(actor=actor, worker_id=second_id)
+    form = WorkerMergeForm(request.POST or None, first=first, second=second)
+    if request.method == "POST" and form.is_valid():
+        keep_id = form.cleaned_data.get("keep")
+        keep, merge = (first, second) if keep_id == first.pk else (second, first)
+        try:
+            if keep_id not in (first.pk, second.pk):
+                raise ValidationFailed(
+                    _("Choose the worker to keep."),
+                    fields={"keep": FieldError("required", _("Choose the worker to keep."))},
+                )
+            worker_merge(actor=actor, keep=keep, merge=merge, reason=form.cleaned_data["reason"])
+        except (ValidationFailed, Conflict) as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Merged %(name)s into this record.") % {"name": merge.name})
+            return redirect("workers:detail", worker_id=keep.pk)
+    fields = [
+        "national_id_masked",
+        "name",
+        "sex",
+        "birth_date",
+        "phone_masked",
+        "hukou_region",
+        "current_region",
+        "current_address",
+        "education",
+        "employment_form",
+        "industry",
+        "occupation",
+    ]
+    attname = {
+        f: f"{f}_id" if f in ("hukou_region", "current_region", "occupation") else f for f in fields
+    }
+    compare = [
+        (
+            _field_label(f),
+            _display(f, getattr(first, attname[f])),
+            _display(f, getattr(second, attname[f])),
+        )
+        for f in fields
+    ]
+    context = {"first": first, "second": second, "compare": compare, "form": form}
+    return render(request, "workers/merge.html", context)
+
+
+@login_required
+@require_POST
+def worker_merge_undo_page(request: HttpRequest, merge_id: int) -> HttpResponse:
+    actor = actor_for(request.user)
+    form = WorkerMergeUndoForm(request.POST)
+    form.is_valid()
+    try:
+        record = worker_merge_undo(
+            actor=actor, merge_id=merge_id, reason=form.cleaned_data.get("reason", "")
+        )
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, exc.message)
+        back = request.POST.get("worker", "")
+        return (
+            redirect("workers:detail", worker_id=back)
+            if back.isdigit()
+            else redirect("workers:list")
+        )
+    messages.success(request, _("The merge was undone."))
+    return redirect("workers:detail", worker_id=record.kept_id)

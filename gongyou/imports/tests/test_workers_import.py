@@ -248,3 +248,16 @@ def test_template_second_header_row_is_skipped(run_import: Any) -> None:
     job = run_import("workers", data)
     assert job.created == 1 and job.invalid == 0, errors_of(job)
     assert template_xlsx("workers")[:2] == b"PK"
+
+
+def test_a_row_for_a_merged_id_updates_the_kept_worker(run_import, admin_actor, worker_factory):
+    from gongyou.testing import make_national_id
+    from gongyou.workers.services import worker_merge
+
+    merged_id = make_national_id()
+    keep = worker_factory(name="陈刚")
+    gone = worker_factory(name="陈刚", national_id=merged_id)
+    worker_merge(actor=admin_actor, keep=keep, merge=gone, reason="同一人两条记录")
+    job = run_import("workers", f"身份证号,姓名,文化程度\n{merged_id},陈刚,高中\n".encode())
+    keep.refresh_from_db()
+    assert job.conflicts == 0 and job.updated == 1 and keep.education == "senior_secondary"
