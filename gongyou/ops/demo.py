@@ -32,7 +32,7 @@ from gongyou.regions.models import Region
 from gongyou.regions.selectors import region_label
 from gongyou.stations.enums import DEFAULT_SERVICES, ServiceType, StationType
 from gongyou.workers.identity import check_character, mask_national_id, mask_phone
-from gongyou.workers.services import migration_scope_for
+from gongyou.workers.services import WORKER_BULK_COLUMNS, migration_scope_for
 
 EAST = ["11", "12", "13", "31", "32", "33", "35", "37", "44", "46"]
 CENTRAL = ["14", "34", "36", "41", "42", "43"]
@@ -172,31 +172,7 @@ STATION_TYPES = [
     (StationType.EMPLOYMENT_POINT, 4),
 ]
 SIZE_WEIGHT = {"super_large": 12.0, "very_large": 6.0}
-WORKER_COLUMNS = [
-    "national_id_enc",
-    "national_id_hash",
-    "national_id_masked",
-    "name",
-    "sex",
-    "birth_date",
-    "phone_enc",
-    "phone_hash",
-    "phone_masked",
-    "hukou_region_id",
-    "current_region_id",
-    "current_address",
-    "migration_scope",
-    "education",
-    "employment_form",
-    "industry",
-    "occupation_id",
-    "union_member",
-    "union_joined_on",
-    "registered_by_id",
-    "registered_org_id",
-    "created_at",
-    "updated_at",
-]
+WORKER_COLUMNS = WORKER_BULK_COLUMNS  # one column order for every bulk writer of workers
 
 
 def _weighted(pairs: Sequence[tuple[Any, float]]) -> Callable[[random.Random], Any]:
