@@ -20,11 +20,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongyou.accounts.policies import Actor
 from gongyou.core import crypto
 from gongyou.core.audit import audit_build, snapshot
-from gongyou.core.bulk import insert_instances
+from gongyou.core.bulk import insert_values
 from gongyou.core.errors import ApplicationError, FieldErrors
 from gongyou.regions.selectors import province_codes
 from gongyou.stations.models import Station
@@ -39,15 +40,16 @@ from gongyou.workers.identity import (
 from gongyou.workers.models import SkillCertificate, Worker
 from gongyou.workers.policies import worker_is_visible
 from gongyou.workers.services import (
-    AUDIT_FIELDS,
     WORKER_BULK_COLUMNS,
     certificate_add,
     certificate_clean,
-    worker_build_new,
+    worker_audit_after,
+    worker_bulk_defaults,
     worker_changes,
     worker_check_register_scope,
     worker_clean_row,
-    worker_register_summary,
+    worker_new_values,
+    worker_register_summarizer,
     worker_require_new,
     worker_update,
 )
@@ -162,18 +164,23 @@ class _WorkerRow:
     new: bool = False
 
 
+_DIGIT_WHAT = {
+    "national_id": gettext_lazy("ID number"),
+    "phone": gettext_lazy("mobile number"),
+    "hukou_region": gettext_lazy("region code"),
+    "current_region": gettext_lazy("region code"),
+}
+
+
 def _worker_data(raw: Cells, errors: FieldErrors) -> tuple[dict[str, Any], dict[str, Any] | None]:
     data: dict[str, Any] = {}
     for name, value in raw.items():
         if cells.is_blank(value) or name.startswith("cert_"):
             continue
         try:
-            if name in ("national_id", "phone", "hukou_region", "current_region"):
-                what = {
-                    "national_id": _("ID number"),
-                    "phone": _("mobile number"),
-                }.get(name, _("region code"))
-                data[name] = cells.digits(value, what=what)
+            if name in _DIGIT_WHAT:
+                # What the cell should hold, translated only when a message uses it.
+                data[name] = cells.digits(value, what=_DIGIT_WHAT[name])  # type: ignore[arg-type]
             elif name in ("education", "employment_form", "industry"):
                 data[name] = choice(name, value)
             elif name == "union_member":
@@ -277,8 +284,9 @@ def process_workers(ctx: Context, batch: list[tuple[int, Cells]]) -> BatchResult
         ).values_list("issuing_organisation", "certificate_no", "worker_id"):
             certs_known[(issuer, number)] = worker_id
     now = timezone.now()
-    new_workers: list[Worker] = []
-    built: dict[str, Worker] = {}
+    defaults = worker_bulk_defaults()
+    new_workers: list[dict[str, Any]] = []
+    built: set[str] = set()
     todo: list[_WorkerRow] = []
     for p in prepared:
         worker = existing.get(p.id_hash)
@@ -308,7 +316,7 @@ def process_workers(ctx: Context, batch: list[tuple[int, Cells]]) -> BatchResult
             todo.append(p)
             continue
         if p.cert_only and p.id_hash in built:
-            p.worker = built[p.id_hash]  # created by an earlier row of this batch
+            p.new = False  # its worker is created by an earlier row of this batch
             todo.append(p)
             continue
         if p.cert_only:
@@ -335,21 +343,30 @@ def process_workers(ctx: Context, batch: list[tuple[int, Cells]]) -> BatchResult
             result.counts["conflicts"] += 1
             result.errors.append(_cert_conflict(p))
             continue
-        worker = worker_build_new(
-            actor=actor, national=p.national, values=p.values, id_hash=p.id_hash
+        attrs = worker_new_values(
+            actor=actor, national=p.national, values=p.values, id_hash=p.id_hash, defaults=defaults
         )
-        worker.created_at = worker.updated_at = now
-        new_workers.append(worker)
-        built[p.id_hash] = worker
-        p.worker, p.new = worker, True
+        attrs["created_at"] = attrs["updated_at"] = now
+        new_workers.append(attrs)
+        built.add(p.id_hash)
+        p.new = True
         todo.append(p)
     if new_workers:
         _insert_workers(actor, new_workers, now)
+    # Rows that go on to the services (a certificate) need the inserted workers as instances.
+    wanted = {p.id_hash for p in todo if p.worker is None and (p.cert or not p.new)}
+    if wanted:
+        inserted = {
+            w.national_id_hash: w for w in Worker.objects.filter(national_id_hash__in=wanted)
+        }
+        for p in todo:
+            if p.worker is None and p.id_hash in inserted:
+                p.worker = inserted[p.id_hash]
     for p in todo:
-        assert p.worker is not None
         if p.new and not p.cert:
             result.counts["created"] += 1
             continue
+        assert p.worker is not None
         outcome = _update_row(actor, p, result)
         result.counts[outcome] += 1
     return result
@@ -406,29 +423,40 @@ def _update_row(actor: Actor, p: _WorkerRow, result: BatchResult) -> str:
     return "updated" if changed else "unchanged"
 
 
-def _insert_workers(actor: Actor, workers: list[Worker], now: dt.datetime) -> None:
-    insert_instances(Worker, workers, WORKER_BULK_COLUMNS)
+def _insert_workers(actor: Actor, workers: list[dict[str, Any]], now: dt.datetime) -> None:
+    """Insert new workers (as `worker_new_values`) and one `worker.register` audit row each,
+    both as plain rows: what `worker_register` writes, without building model instances."""
+    insert_values(
+        Worker, WORKER_BULK_COLUMNS, [tuple(w[c] for c in WORKER_BULK_COLUMNS) for w in workers]
+    )
     ids = dict(
         Worker.objects.filter(
-            national_id_hash__in=[w.national_id_hash for w in workers]
+            national_id_hash__in=[w["national_id_hash"] for w in workers]
         ).values_list("national_id_hash", "id")
     )
+    # What `audit_build` puts in the columns every row of the batch shares, built once.
+    template = audit_build(
+        actor=actor.user,
+        action="worker.register",
+        entity_type=Worker._meta.label_lower,
+        entity_id="0",
+    )
+    template.at = now
+    shared = {c: getattr(template, c) for c in AUDIT_EVENT_COLUMNS}
+    summary = worker_register_summarizer()
     events = []
-    for worker in workers:
-        worker.pk = ids[worker.national_id_hash]
-        worker._state.adding = False
-        event = audit_build(
-            actor=actor.user,
-            action="worker.register",
-            entity=worker,
-            worker_id=worker.pk,
-            after=snapshot(worker, AUDIT_FIELDS),
-            region_code=worker.current_region_id,
-            summary=worker_register_summary(worker),
-        )
-        event.at = now
-        events.append(event)
-    insert_instances(type(events[0]), events, AUDIT_EVENT_COLUMNS)
+    for w in workers:
+        pk = ids[w["national_id_hash"]]
+        region = w["current_region_id"]
+        per_row = {
+            "entity_id": str(pk),
+            "worker_id": pk,
+            "region_code": region or "",
+            "summary": summary(w["name"], region)[:300],
+            "after": worker_audit_after(w),
+        }
+        events.append(tuple(per_row.get(c, shared[c]) for c in AUDIT_EVENT_COLUMNS))
+    insert_values(type(template), AUDIT_EVENT_COLUMNS, events)
 
 
 AUDIT_EVENT_COLUMNS = [

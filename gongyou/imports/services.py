@@ -29,10 +29,12 @@ from . import rows as processors
 from .enums import TRANSITIONS, ImportKind, ImportStatus
 from .models import ImportJob, ImportRowError
 from .reading import (
+    HeaderMap,
     ImportFileError,
     detect_encoding,
     detect_format,
     header_index,
+    header_key,
     iter_rows,
     map_headers,
     xlsx_row_estimate,
@@ -298,6 +300,18 @@ def import_run(
             raise
 
 
+def _header_again(headers: HeaderMap, cells: list[Any], index: dict[str, str]) -> bool:
+    """`headers.is_header_again`, answering False at once when the first non-blank cell is not
+    its column's header (every data row) instead of normalising every cell of the row."""
+    for position, cell in enumerate(cells):
+        if str(cell or "").strip():
+            field = index.get(header_key(cell))
+            if field is None or headers.fields.get(position) != field:
+                return False
+            break
+    return headers.is_header_again(cells, index)
+
+
 def _run(job: ImportJob, *, token: str, progress: Callable[[ImportJob], None] | None) -> ImportJob:
     path = import_path(job)
     if not path.exists():
@@ -329,7 +343,7 @@ def _run(job: ImportJob, *, token: str, progress: Callable[[ImportJob], None] | 
         position += 1
         if not any(c is not None and str(c).strip() for c in cells):
             continue
-        if headers.is_header_again(cells, index):
+        if _header_again(headers, cells, index):
             continue
         raw = {name: cells[i] if i < len(cells) else None for i, name in headers.fields.items()}
         if position <= job.committed_rows:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
@@ -36,6 +37,7 @@ from .identity import (
     NationalId,
     mask_national_id,
     mask_phone,
+    normalise_phone,
     parse_mobile,
     parse_national_id,
 )
@@ -135,7 +137,7 @@ def _clean_region(field: str, value: Any, errors: FieldErrors) -> str | None:
     return code
 
 
-def _clean_choice(field: str, value: Any, choices: list[str], errors: FieldErrors) -> str:
+def _clean_choice(field: str, value: Any, choices: Collection[str], errors: FieldErrors) -> str:
     text = str(value or "").strip()
     if text and text not in choices:
         errors.add(
@@ -180,6 +182,111 @@ def _clean_occupation(value: Any, errors: FieldErrors, field: str = "occupation"
     return code
 
 
+_CHOICE_VALUES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("education", frozenset(EducationLevel.values)),
+    ("employment_form", frozenset(EmploymentForm.values)),
+    ("industry", frozenset(Industry.values)),
+)
+
+
+# For an 11-character ASCII-digit string starting with 1, what `parse_mobile` decides depends
+# only on its first five digits, given the CN metadata of phonenumbers checked below pattern by
+# pattern (`_cn_metadata_checked`):
+# - numbers starting 11, 12 or 179 are left to `parse_mobile` (never remembered): only they can
+#   match the national prefix for parsing (`(1(?:[12]\d|79)\d\d)|0`, carrier codes) or the
+#   international prefix (`00|1(?:[12]\d|79)\d\d00`); any other is parsed whole, as national
+#   digits of region CN (the default country code, 86, does not start with 1);
+# - the general description takes every such number (`1\d{10}`);
+# - premium-rate (8 digits), toll-free (10 or 12), shared-cost (at most 8 when starting with 1)
+#   and fixed-line (at most 10 when starting with 1) never match 11 digits starting with 1; VoIP,
+#   personal, pager, UAN and voicemail are empty; mobile and fixed-line patterns differ;
+# - the mobile pattern (`_CN_MOBILE`) looks at the first five digits at most (1610x, 1740[0-5]).
+# So the verdict is remembered per five-digit prefix; invalid numbers are handed to
+# `parse_mobile` again for its exact error. With other metadata nothing is remembered.
+_CN_MOBILE = r"1(?:610\d|740[0-5])\d{6}|1(?:[38]\d|4[57]|[59][0-35-9]|6[25-7]|7[0-35-8])\d{8}"
+_CN_PATTERNS = {
+    "national_prefix_for_parsing": r"(1(?:[12]\d|79)\d\d)|0",
+    "national_prefix_transform_rule": None,
+    "general_desc": r"(?:(?:1[03-689]|2\d)\d\d|6)\d{8}|1\d{10}|[126]\d{6}(?:\d(?:\d{2})?)?|86\d{5,6}"
+    r"|(?:[3-579]\d|8[0-57-9])\d{5,9}",
+    "premium_rate": r"16[08]\d{5}",
+    "toll_free": r"(?:(?:10|21)8|8)00\d{7}",
+    "international_prefix": r"00|1(?:[12]\d|79)\d\d00",
+}
+_CN_DIGESTS = {  # long patterns, compared by their SHA-256
+    "shared_cost": "e54f8bd96885ed14df3189e3f89b17dded25fb4e2d7885d101489c2945b4ccd6",
+    "fixed_line": "040aed7a47ea476fb30f2d6fc88c3bbe8db0c3ee5847f14a16cc5571ad4ecdc8",
+}
+_mobile_prefixes: dict[str, bool] = {}
+_cn_checked: list[bool] = []
+
+
+def _cn_metadata_checked() -> bool:
+    """Whether the installed phonenumbers has the CN metadata the reasoning above is about."""
+    if not _cn_checked:
+        _cn_checked.append(_cn_metadata_matches())
+    return _cn_checked[0]
+
+
+def _cn_metadata_matches() -> bool:
+    import hashlib
+
+    import phonenumbers
+    from phonenumbers import PhoneMetadata
+
+    meta = PhoneMetadata.metadata_for_region("CN")
+    if meta is None or phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(86) != ("CN",):
+        return False
+
+    def pattern(name: str) -> str | None:
+        desc = getattr(meta, name)
+        return desc.national_number_pattern if desc is not None else None
+
+    def digest(name: str) -> str:
+        return hashlib.sha256((pattern(name) or "").encode()).hexdigest()
+
+    return (
+        meta.national_prefix_for_parsing == _CN_PATTERNS["national_prefix_for_parsing"]
+        and meta.national_prefix_transform_rule is None
+        and not meta.same_mobile_and_fixed_line_pattern
+        and meta.international_prefix == _CN_PATTERNS["international_prefix"]
+        and pattern("general_desc") == _CN_PATTERNS["general_desc"]
+        and pattern("premium_rate") == _CN_PATTERNS["premium_rate"]
+        and pattern("toll_free") == _CN_PATTERNS["toll_free"]
+        and pattern("mobile") == _CN_MOBILE
+        and all(digest(name) == value for name, value in _CN_DIGESTS.items())
+        and all(
+            pattern(name) is None
+            for name in ("voip", "personal_number", "pager", "uan", "voicemail")
+        )
+    )
+
+
+def mobile_clean(raw: str) -> str:
+    """`parse_mobile`, with the verdict on well-formed numbers remembered per prefix."""
+    number = normalise_phone(raw)
+    if (
+        len(number) == 11
+        and number.isascii()
+        and number.isdigit()
+        and number[0] == "1"
+        and number[:2] not in ("11", "12")
+        and number[:3] != "179"
+        and _cn_metadata_checked()
+    ):
+        valid = _mobile_prefixes.get(number[:5])
+        if valid is None:
+            try:
+                parse_mobile(number)
+                valid = True
+            except IdentityError:
+                valid = False
+            _mobile_prefixes[number[:5]] = valid
+        if valid:
+            return number
+    return parse_mobile(raw)
+
+
 def _clean_fields(data: dict[str, Any], errors: FieldErrors, *, partial: bool) -> dict[str, Any]:
     """Validate the editable fields present in `data` (all required ones unless partial)."""
     out: dict[str, Any] = {}
@@ -191,7 +298,7 @@ def _clean_fields(data: dict[str, Any], errors: FieldErrors, *, partial: bool) -
             out["phone"] = ""
         else:
             try:
-                out["phone"] = parse_mobile(raw or "")
+                out["phone"] = mobile_clean(raw or "")
             except IdentityError as exc:
                 errors.add("phone", exc.code, exc.message)
     for field in ("hukou_region", "current_region"):
@@ -202,11 +309,7 @@ def _clean_fields(data: dict[str, Any], errors: FieldErrors, *, partial: bool) -
         if len(address) > 200:
             errors.add("current_address", "too_long", _("At most 200 characters."))
         out["current_address"] = address[:200]
-    for field, choices in (
-        ("education", EducationLevel.values),
-        ("employment_form", EmploymentForm.values),
-        ("industry", Industry.values),
-    ):
+    for field, choices in _CHOICE_VALUES:
         if field in data:
             out[field] = _clean_choice(field, data.get(field), choices, errors)
     if "occupation" in data:
@@ -599,10 +702,80 @@ def worker_build_new(
 
 
 def worker_register_summary(worker: Worker) -> str:
-    return _("Registered %(name)s in %(region)s") % {
-        "name": worker.name,
-        "region": region_label(worker.current_region_id),
-    }
+    return worker_register_summarizer()(worker.name, worker.current_region_id)
+
+
+def worker_register_summarizer() -> Callable[[str, str | None], str]:
+    """`worker_register_summary` for many workers (a bulk writer): the message is translated
+    once, in the active language, and each region's label looked up once."""
+    message = _("Registered %(name)s in %(region)s")
+    labels: dict[str | None, str] = {}
+
+    def summary(name: str, region: str | None) -> str:
+        label = labels.get(region)
+        if label is None:
+            label = labels[region] = region_label(region)
+        return message % {"name": name, "region": label}
+
+    return summary
+
+
+def worker_bulk_defaults() -> dict[str, Any]:
+    """attname -> default of every column of a new Worker (what `Worker()` starts from)."""
+    return {f.attname: f.get_default() for f in Worker._meta.concrete_fields}
+
+
+def worker_new_values(
+    *,
+    actor: Actor,
+    national: NationalId,
+    values: dict[str, Any],
+    id_hash: str | None = None,
+    defaults: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The column values (attname -> value) of the worker `worker_build_new` builds, without
+    the model instance: for bulk writers (rows for `WORKER_BULK_COLUMNS`, audit snapshots).
+    `defaults` is `worker_bulk_defaults()`, computed once per batch."""
+    attrs = dict(worker_bulk_defaults() if defaults is None else defaults)
+    attrs["national_id_enc"] = crypto.encrypt(national.number, context="national_id")
+    attrs["national_id_hash"] = id_hash or crypto.blind_index(
+        national.number, context="national_id"
+    )
+    attrs["national_id_masked"] = mask_national_id(national.number)
+    attrs["sex"] = national.sex
+    attrs["birth_date"] = national.birth_date
+    attrs["registered_by_id"] = getattr(actor.user, "pk", None)
+    attrs["registered_org_id"] = actor.organisation_id
+    for field, value in values.items():
+        if field not in _NEW_FIELDS:
+            continue
+        if field == "phone":
+            attrs["phone_enc"] = crypto.encrypt(value, context="phone") if value else ""
+            attrs["phone_hash"] = crypto.blind_index(value, context="phone") if value else ""
+            attrs["phone_masked"] = mask_phone(value) if value else ""
+        elif field in ("hukou_region", "current_region", "occupation"):
+            attrs[f"{field}_id"] = value
+        else:
+            attrs[field] = value
+    attrs["migration_scope"] = migration_scope_for(
+        hukou_region=attrs["hukou_region_id"], current_region=attrs["current_region_id"]
+    )
+    return attrs
+
+
+def worker_audit_after(attrs: dict[str, Any]) -> dict[str, Any]:
+    """`snapshot(worker, AUDIT_FIELDS)` of a worker given as `worker_new_values`."""
+    out: dict[str, Any] = {}
+    for name, attname in _AUDIT_ATTNAMES:
+        value = attrs[attname]
+        out[name] = value.isoformat() if isinstance(value, dt.date) else value
+    return out
+
+
+_NEW_FIELDS = frozenset([*EDITABLE_FIELDS, "current_address"])
+_AUDIT_ATTNAMES = [
+    (name, getattr(Worker._meta.get_field(name), "attname", name)) for name in AUDIT_FIELDS
+]
 
 
 def worker_clean_row(
