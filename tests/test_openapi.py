@@ -130,3 +130,9 @@ def test_docs_are_served_locally(client):
         and "cdn" not in html.lower()
         and "https://" not in html.split("<body")[0]
     )
+
+
+def test_json_keeps_chinese_readable(api):
+    res = api.get("/api/v1/regions/440305")
+    assert "南山区".encode() in res.content and b"\\u" not in res.content
+    assert res["Content-Type"].startswith("application/json")

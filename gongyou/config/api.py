@@ -6,7 +6,7 @@ from gongyou.accounts.api import router as accounts_router
 from gongyou.accounts.auth import BearerAuth
 from gongyou.cases.api import router as cases_router
 from gongyou.classifications.api import router as classifications_router
-from gongyou.core.api import install_error_handlers, session_auth
+from gongyou.core.api import ReadableJSONRenderer, install_error_handlers, session_auth
 from gongyou.employers.api import router as employers_router
 from gongyou.exports.api import router as exports_router
 from gongyou.imports.api import router as imports_router
@@ -24,6 +24,7 @@ api = NinjaAPI(
     ),
     auth=[BearerAuth(), session_auth()],
     urls_namespace="api",
+    renderer=ReadableJSONRenderer(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

@@ -7,9 +7,16 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import SessionAuth
 
 from .errors import ApplicationError
+
+
+class ReadableJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Chinese text as is (not \\u escapes): readable for partners and logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 class ErrorOut(Schema):
