@@ -5,13 +5,16 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import decimal
+import functools
 import uuid
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ParamSpec
 
 from django.db import models
 
 from .models import AuditEvent
+
+P = ParamSpec("P")
 
 # Set by core.middleware.RequestContextMiddleware so services need no `request`.
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
@@ -49,20 +52,22 @@ def diff(
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def _event(
+def audit_build(
     *,
     actor: Any,
     action: str,
-    entity: models.Model | None,
-    entity_type: str,
-    entity_id: str | int,
-    before: Mapping[str, Any] | None,
-    after: Mapping[str, Any] | None,
-    worker_id: int | None,
-    region_code: str,
-    summary: str,
-    purpose: str,
+    entity: models.Model | None = None,
+    entity_type: str = "",
+    entity_id: str | int = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    worker_id: int | None = None,
+    region_code: str = "",
+    summary: str = "",
+    purpose: str = "",
 ) -> AuditEvent:
+    """The unsaved audit row for a change; `audit_record` saves it, bulk writers insert many at
+    once (always inside the transaction of the change)."""
     if entity is not None:
         entity_type = entity_type or entity._meta.label_lower
         entity_id = entity_id or str(entity.pk)
@@ -84,35 +89,18 @@ def _event(
     )
 
 
-def audit_record(
-    *,
-    actor: Any,
-    action: str,
-    entity: models.Model | None = None,
-    entity_type: str = "",
-    entity_id: str | int = "",
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
-    worker_id: int | None = None,
-    region_code: str = "",
-    summary: str = "",
-    purpose: str = "",
-) -> AuditEvent:
-    event = _event(
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        before=before,
-        after=after,
-        worker_id=worker_id,
-        region_code=region_code,
-        summary=summary,
-        purpose=purpose,
-    )
-    event.save()
-    return event
+def _saving(build: Callable[P, AuditEvent]) -> Callable[P, AuditEvent]:
+    @functools.wraps(build)
+    def record(*args: P.args, **kwargs: P.kwargs) -> AuditEvent:
+        event = build(*args, **kwargs)
+        event.save()
+        return event
+
+    return record
+
+
+# Write one audit row (the arguments of `audit_build`) in the caller's transaction.
+audit_record = _saving(audit_build)
 
 
 def audit_record_for_workers(
@@ -131,50 +119,16 @@ def audit_record_for_workers(
     ids: list[int | None] = list(dict.fromkeys(worker_ids)) or [None]
     return AuditEvent.objects.bulk_create(
         [
-            _event(
+            audit_build(
                 actor=actor,
                 action=action,
                 entity=entity,
-                entity_type="",
-                entity_id="",
                 before=before,
                 after=after,
                 worker_id=worker_id,
                 region_code=region_code,
                 summary=summary,
-                purpose="",
             )
             for worker_id in ids
         ]
-    )
-
-
-def audit_build(
-    *,
-    actor: Any,
-    action: str,
-    entity: models.Model | None = None,
-    entity_type: str = "",
-    entity_id: str | int = "",
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
-    worker_id: int | None = None,
-    region_code: str = "",
-    summary: str = "",
-    purpose: str = "",
-) -> AuditEvent:
-    """The unsaved row `audit_record` would write, for bulk writers that insert many at once
-    (inside the transaction of the change, like every audit row)."""
-    return _event(
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        before=before,
-        after=after,
-        worker_id=worker_id,
-        region_code=region_code,
-        summary=summary,
-        purpose=purpose,
     )

@@ -30,6 +30,7 @@ from gongyou.core.errors import ApplicationError, FieldErrors
 from gongyou.regions.selectors import province_codes
 from gongyou.stations.models import Station
 from gongyou.stations.policies import station_is_visible
+from gongyou.stations.services import EDITABLE as STATION_EDITABLE
 from gongyou.stations.services import station_create, station_update, visit_log
 from gongyou.workers.identity import (
     IdentityError,
@@ -597,20 +598,7 @@ def process_stations(ctx: Context, batch: list[tuple[int, Cells]]) -> BatchResul
     return result
 
 
-STATION_COMPARE = [
-    "name",
-    "type",
-    "organisation",
-    "region",
-    "address",
-    "latitude",
-    "longitude",
-    "opening_hours",
-    "open_24h",
-    "services",
-    "phone",
-    "is_active",
-]
+STATION_COMPARE = STATION_EDITABLE  # what a station row may change: all but its code
 
 
 # --- visits ------------------------------------------------------------------------------------
