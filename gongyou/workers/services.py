@@ -28,6 +28,7 @@ from gongyou.classifications.enums import (
 from gongyou.classifications.selectors import occupation_names
 from gongyou.core import crypto
 from gongyou.core.audit import audit_record, diff, snapshot
+from gongyou.core.cleaning import clean_date
 from gongyou.core.errors import Conflict, FieldError, FieldErrors, NotFound, PermissionDenied
 from gongyou.regions.selectors import province_codes, region_is_known, region_label
 
@@ -147,25 +148,6 @@ def _clean_choice(field: str, value: Any, choices: Collection[str], errors: Fiel
         )
         return ""
     return text
-
-
-def _clean_date(
-    field: str, value: Any, errors: FieldErrors, *, allow_future: bool = False
-) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            errors.add(field, "invalid_date", _("Enter a date as YYYY-MM-DD."))
-            return None
-    if not allow_future and value > timezone.localdate():
-        errors.add(field, "in_future", _("The date cannot be in the future."))
-        return None
-    return value
 
 
 def _clean_occupation(value: Any, errors: FieldErrors, field: str = "occupation") -> str | None:
@@ -317,7 +299,7 @@ def _clean_fields(data: dict[str, Any], errors: FieldErrors, *, partial: bool) -
     if "union_member" in data:
         out["union_member"] = bool(data.get("union_member"))
     if "union_joined_on" in data:
-        out["union_joined_on"] = _clean_date("union_joined_on", data.get("union_joined_on"), errors)
+        out["union_joined_on"] = clean_date("union_joined_on", data.get("union_joined_on"), errors)
     return out
 
 
@@ -864,10 +846,10 @@ def certificate_clean(
     issuer = str(issuing_organisation or "").strip()
     if not issuer:
         errors.add("issuing_organisation", "required", _("Enter who issued the certificate."))
-    issued = _clean_date("issued_on", issued_on, errors)
+    issued = clean_date("issued_on", issued_on, errors)
     if issued is None and "issued_on" not in errors.errors:
         errors.add("issued_on", "required", _("Enter the date of issue."))
-    expires = _clean_date("expires_on", expires_on, errors, allow_future=True)
+    expires = clean_date("expires_on", expires_on, errors, allow_future=True)
     if issued and expires and expires <= issued:
         errors.add("expires_on", "before_issue", _("The expiry must be after the date of issue."))
     if issued and issued < birth_date:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -48,25 +46,6 @@ def clean_version(value: Any, errors: FieldErrors) -> int | None:
     except (TypeError, ValueError):
         errors.add("version", "invalid_type", _("A version is a whole number."))
         return None
-
-
-def clean_date(
-    field: str, value: Any, errors: FieldErrors, *, today: dt.date | None = None
-) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            errors.add(field, "invalid_date", _("Enter a date as YYYY-MM-DD."))
-            return None
-    if value > (today or timezone.localdate()):
-        errors.add(field, "in_future", _("The date cannot be in the future."))
-        return None
-    return value
 
 
 def clean_amount(field: str, value: Any, errors: FieldErrors) -> Decimal | None:

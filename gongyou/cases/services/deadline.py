@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from gongyou.accounts.policies import Actor
 from gongyou.core.audit import audit_record
+from gongyou.core.cleaning import clean_date
 from gongyou.core.errors import FieldErrors, NotFound
 
 from ..deadlines import (
@@ -27,7 +28,7 @@ from ..enums import FINISHED, CaseEventKind, DeadlineKind, DeadlineStatus, Deadl
 from ..models import Case, Deadline, HolidayCalendarDay
 from ..policies import calendar_require_can_edit, case_require_can_handle
 from ..selectors import work_calendar
-from .common import bump, clean_date, clean_id, clean_text, clean_version, lock, record
+from .common import bump, clean_id, clean_text, clean_version, lock, record
 
 
 def deadline_start(*, case: Case, kind: str, start: dt.date, cal: WorkCalendar) -> Deadline:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongyou.accounts.policies import Actor
+from gongyou.core.cleaning import clean_date
 from gongyou.core.errors import FieldErrors
 from gongyou.employers.selectors import employers_by_ids
 from gongyou.regions.selectors import region_is_known
@@ -32,7 +33,6 @@ from ..selectors import work_calendar
 from .alert import arrears_evaluate
 from .common import (
     clean_amount,
-    clean_date,
     clean_id,
     clean_text,
     record,
