@@ -1,6 +1,8 @@
 """The API contract: every documented route, its error responses, and locally served docs."""
 
+import importlib
 import re
+from pathlib import Path
 
 import pytest
 
@@ -80,6 +82,9 @@ ROUTES |= {
     ("post", "/api/v1/workers/{keep_id}/merge"),
     ("post", "/api/v1/worker-merges/{merge_id}/undo"),
 }
+# Newer apps list their routes next to their own tests, in gongyou/<app>/tests/routes.py.
+for _routes in sorted(Path(__file__).resolve().parents[1].glob("gongyou/*/tests/routes.py")):
+    ROUTES |= importlib.import_module(f"gongyou.{_routes.parts[-3]}.tests.routes").ROUTES
 
 
 @pytest.fixture

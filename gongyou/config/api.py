@@ -10,8 +10,13 @@ from gongyou.core.api import ReadableJSONRenderer, install_error_handlers, sessi
 from gongyou.employers.api import router as employers_router
 from gongyou.exports.api import router as exports_router
 from gongyou.imports.api import router as imports_router
+from gongyou.indicators.api import router as indicators_router
+from gongyou.jobs.api import router as jobs_router
+from gongyou.recognition.api import router as recognition_router
 from gongyou.regions.api import router as regions_router
+from gongyou.settlement.api import router as settlement_router
 from gongyou.stations.api import router as stations_router
+from gongyou.training.api import router as training_router
 from gongyou.workers.api import router as workers_router
 
 api = NinjaAPI(
@@ -38,3 +43,8 @@ api.add_router("", employers_router)
 api.add_router("", cases_router)
 api.add_router("", imports_router)
 api.add_router("", exports_router)
+api.add_router("", training_router)
+api.add_router("", settlement_router)
+api.add_router("", jobs_router)
+api.add_router("", recognition_router)
+api.add_router("", indicators_router)

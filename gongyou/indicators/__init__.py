@@ -1,0 +1,1 @@
+"""Read-only indicators, dashboards and briefings computed from records the user may see."""

@@ -1,0 +1,1 @@
+"""Stable employment: vacancies, matching, referrals, placements, retention, job fairs."""

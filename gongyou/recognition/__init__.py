@@ -1,0 +1,1 @@
+"""Awards: types, rounds with quotas, nominations, review, public notice, outcomes."""

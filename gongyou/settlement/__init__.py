@@ -1,0 +1,1 @@
+"""Settlement (hukou) policies as versioned data and the eligibility engine."""

@@ -1,0 +1,2 @@
+app_name = "settlement"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Skills and education pathways: campaigns, courses, enrolments, certificates, degree upgrades."""
