@@ -18,6 +18,7 @@ urlpatterns = [
     path("jobs/", include("gongyou.jobs.urls")),
     path("recognition/", include("gongyou.recognition.urls")),
     path("indicators/", include("gongyou.indicators.urls")),
+    path("me/", include("gongyou.portal.urls")),
     path("reference/regions/", include("gongyou.regions.urls")),
     path("reference/occupations/", include("gongyou.classifications.urls")),
     path("ops/", include("gongyou.ops.urls")),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gongyou.jobs",
     "gongyou.recognition",
     "gongyou.indicators",
+    "gongyou.portal",
     "gongyou.imports",
     "gongyou.exports",
     "gongyou.ops",

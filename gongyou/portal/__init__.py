@@ -1,0 +1,1 @@
+"""The worker's own Gongyou: phone sign-in and self-service pages."""
