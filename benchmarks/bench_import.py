@@ -150,6 +150,7 @@ def bench(db: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     else:
         url = f"sqlite:///{var / 'gongyou.sqlite3'}"
     env = base_env(url, var, "bench-import-password-1")
+    env["GONGYOU_IMPORT_PROCESSES"] = str(args.processes)
     log = tmp / f"{db}.log"
     gongyou(["setup", "--no-demo"], env, log)
     csv_path = tmp / "workers.csv"
@@ -180,6 +181,7 @@ def markdown(results: list[dict[str, Any]], info: dict[str, str], argv: list[str
         f"- Machine: {info.get('machine', '')}",
         f"- {info.get('software', '')}",
         f"- Command: `.venv/bin/python benchmarks/bench_import.py {' '.join(argv)}`",
+        f"- Import preparers (GONGYOU_IMPORT_PROCESSES): {info.get('processes', '')}",
         "- import = the whole service path (read CSV, repair, validate, encrypt/hash/mask, bulk insert, one audit row per worker, checkpoint per batch); raw = only the insert of the same rows prepared beforehand (COPY / executemany, one transaction, unique hash index). Goals: import ≥ 1/3 of raw, peak RSS < 500 MB.\n",
         "| database | rows | import s | import rows/s | raw insert s | raw rows/s | ratio | import peak RSS MB | goal met |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -208,6 +210,12 @@ def main(argv: list[str] | None = None) -> None:
         "--pg-admin-url",
         default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        help="GONGYOU_IMPORT_PROCESSES for the import: 0 = one preparer per CPU, 1 = in-process",
+    )
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args(argv)
     dbs = ["postgresql", "sqlite"] if args.db == "both" else [args.db]
@@ -219,7 +227,10 @@ def main(argv: list[str] | None = None) -> None:
         f"{info['date']}; Python {info['python']}, PostgreSQL {info['postgresql']}, "
         f"SQLite {info['sqlite']}"
     )
-    text = markdown(results, {"machine": machine, "software": software}, argv)
+    processes = args.processes or f"one per CPU ({os.cpu_count()})"
+    text = markdown(
+        results, {"machine": machine, "software": software, "processes": str(processes)}, argv
+    )
     print(text)
     if not args.no_record:
         with RESULTS.open("a") as out:

@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 _TRAILING_ZERO = re.compile(r"^(\d+)\.0+$")
+_QUOTES_SPACES = re.compile(r"[\s'\"‘’“”`]+")
+_SPACE_RUNS = re.compile(r"\s+")
+_SHORT_NUMBER = re.compile(r"\d{1,5}(\.\d+)?")
 _QUOTES = "'\"‘’“”`"
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's 1900 date system, leap-year bug included
 _DATE_PATTERNS = [
@@ -83,7 +86,7 @@ def digits(value: Any, *, what: str) -> str:
             )
         return str(value)
     raw = unicodedata.normalize("NFKC", str(value or ""))
-    out = re.sub(r"[\s'\"‘’“”`]+", "", raw)
+    out = _QUOTES_SPACES.sub("", raw)
     if _SCIENTIFIC.match(out):
         raise CellError(
             "excel_scientific",
@@ -111,7 +114,7 @@ def date(value: Any) -> dt.date | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _serial(float(value))
     raw = unicodedata.normalize("NFKC", text(value)).replace(" 年", "年")
-    raw = re.sub(r"\s+", " ", raw)
+    raw = _SPACE_RUNS.sub(" ", raw)
     for pattern in _DATE_PATTERNS:
         match = pattern.match(raw)
         if match:
@@ -119,7 +122,7 @@ def date(value: Any) -> dt.date | None:
                 return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
             except ValueError:
                 break
-    if re.fullmatch(r"\d{1,5}(\.\d+)?", raw):
+    if _SHORT_NUMBER.fullmatch(raw):
         return _serial(float(raw))
     raise CellError(
         "invalid_date",
@@ -179,7 +182,7 @@ def flag(value: Any) -> bool | None:
 def label_key(value: Any) -> str:
     """Text compared with choice labels: width-folded, lower-case, without spaces or brackets' content."""
     word = unicodedata.normalize("NFKC", text(value)).lower()
-    return re.sub(r"\s+", "", word)
+    return _SPACE_RUNS.sub("", word)
 
 
 def digits_quiet(value: Any) -> str:

@@ -122,6 +122,17 @@ def _table(field: str) -> dict[str, Any]:
 
 def choice(field: str, value: Any) -> Any:
     """The code for `value`, or the text unchanged so the service names it as not allowed."""
+    if isinstance(value, str):
+        return _choice_of_text(field, value)  # a file repeats a handful of words a million times
+    return _choice(field, value)
+
+
+@lru_cache(maxsize=4096)
+def _choice_of_text(field: str, value: str) -> Any:
+    return _choice(field, value)
+
+
+def _choice(field: str, value: Any) -> Any:
     key = label_key(value)
     if key.endswith(".0"):
         key = key[:-2]

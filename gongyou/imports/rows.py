@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongyou.accounts.policies import Actor
+from gongyou.classifications.selectors import occupation_names
 from gongyou.core import crypto
 from gongyou.core.audit import audit_build, snapshot
 from gongyou.core.bulk import insert_values
 from gongyou.core.errors import ApplicationError, FieldErrors
-from gongyou.regions.selectors import province_codes
+from gongyou.regions.selectors import province_codes, region_names
 from gongyou.stations.models import Station
 from gongyou.stations.policies import station_is_visible
 from gongyou.stations.services import EDITABLE as STATION_EDITABLE
@@ -42,6 +43,7 @@ from gongyou.workers.models import SkillCertificate, Worker
 from gongyou.workers.policies import worker_is_visible
 from gongyou.workers.services import (
     WORKER_BULK_COLUMNS,
+    WORKER_REQUIRED_FIELDS,
     certificate_add,
     certificate_clean,
     worker_audit_after,
@@ -56,7 +58,7 @@ from gongyou.workers.services import (
 )
 
 from . import cells
-from .choices import choice
+from .choices import ENUMS, choice
 
 Cells = dict[str, Any]
 OUTCOMES = ("created", "updated", "unchanged", "invalid", "duplicate_in_file", "conflicts")
@@ -154,15 +156,29 @@ def worker_keys(raw: Cells) -> set[Any]:
 
 @dataclass
 class _WorkerRow:
+    """A row that passed validation, ready for the writer: its keys for duplicate detection
+    and, when it carries every field a registration needs, the new worker's column values
+    (encrypted, hashed, masked) in case the ID number turns out to be new."""
+
     row: int
     raw: Cells
     national: Any
     values: dict[str, Any]
     id_hash: str
     cert: dict[str, Any] | None
+    key: tuple[str, int]
+    cert_key: tuple[str, Any] | None
+    attrs: dict[str, Any] | None = None
     cert_only: bool = False
     worker: Worker | None = None
     new: bool = False
+
+
+@dataclass
+class _InvalidRow:
+    row: int
+    errors: list[RowError]
+    keys: set[Any]
 
 
 _DIGIT_WHAT = {
@@ -216,37 +232,83 @@ def _worker_data(raw: Cells, errors: FieldErrors) -> tuple[dict[str, Any], dict[
     return data, cert
 
 
-def process_workers(ctx: Context, batch: list[tuple[int, Cells]]) -> BatchResult:
-    result = BatchResult()
-    actor = ctx.actor
-    prepared: list[_WorkerRow] = []
+def prepare_workers(ctx: Context, batch: list[tuple[int, Cells]]) -> list[Any]:
+    """Validate, normalise, hash and encrypt a batch: work that depends on each row alone (and
+    on reference data), so `imports.pool` may run it in another process. Writes nothing and
+    reads nothing from the database beyond the cached reference data."""
+    today = timezone.localdate()
+    defaults = worker_bulk_defaults()
+    out: list[Any] = []
     for row, raw in batch:
         errors = FieldErrors()
         data, cert = _worker_data(raw, errors)
-        national, values, service_errors = worker_clean_row(data=data)
+        national, values, service_errors = worker_clean_row(data=data, today=today)
         for name, err in service_errors.errors.items():
             errors.add(name, err["code"], err["message"])
         if national is not None and cert is not None:
             cert_errors = FieldErrors()
-            cleaned = certificate_clean(birth_date=national.birth_date, errors=cert_errors, **cert)
+            cleaned = certificate_clean(
+                birth_date=national.birth_date, errors=cert_errors, today=today, **cert
+            )
             for name, err in cert_errors.errors.items():
                 errors.add(CERT_FIELDS.get(name, name), err["code"], err["message"])
             cert = {**cert, **cleaned}
         if errors:
-            result.errors.extend(_field_errors(row, errors, raw))
-            result.counts["invalid"] += 1
-            result.seen |= worker_keys(raw)
+            out.append(_InvalidRow(row, _field_errors(row, errors, raw), worker_keys(raw)))
             continue
         assert national is not None  # no errors: the ID number parsed
-        key, cert_key = ("w", int(national.number[:17])), (("c", _cert_key(raw)) if cert else None)
-        seen_worker = key in ctx.seen or key in result.seen
-        if seen_worker and (cert_key is None or cert_key in ctx.seen or cert_key in result.seen):
+        id_hash = crypto.blind_index(national.number, context="national_id")
+        complete = all(f in values for f in WORKER_REQUIRED_FIELDS)
+        out.append(
+            _WorkerRow(
+                row=row,
+                raw=raw,
+                national=national,
+                values=values,
+                id_hash=id_hash,
+                cert=cert,
+                key=("w", int(national.number[:17])),
+                cert_key=("c", _cert_key(raw)) if cert else None,
+                attrs=worker_new_values(
+                    actor=ctx.actor,
+                    national=national,
+                    values=values,
+                    id_hash=id_hash,
+                    defaults=defaults,
+                )
+                if complete
+                else None,
+            )
+        )
+    return out
+
+
+def process_workers(ctx: Context, batch: list[tuple[int, Cells]]) -> BatchResult:
+    return write_workers(ctx, prepare_workers(ctx, batch))
+
+
+def write_workers(ctx: Context, rows: list[Any]) -> BatchResult:
+    """The database half of a batch, in file order: duplicates against earlier rows, known
+    workers, scope, certificates, then the bulk insert of new workers and the updates."""
+    result = BatchResult()
+    actor = ctx.actor
+    prepared: list[_WorkerRow] = []
+    for p in rows:
+        if isinstance(p, _InvalidRow):
+            result.errors.extend(p.errors)
+            result.counts["invalid"] += 1
+            result.seen |= p.keys
+            continue
+        seen_worker = p.key in ctx.seen or p.key in result.seen
+        if seen_worker and (
+            p.cert_key is None or p.cert_key in ctx.seen or p.cert_key in result.seen
+        ):
             result.counts["duplicate_in_file"] += 1
             result.errors.append(
                 RowError(
-                    row,
+                    p.row,
                     "national_id",
-                    masked("national_id", national.number),
+                    masked("national_id", p.national.number),
                     "duplicate_in_file",
                     _(
                         "The same ID number (and certificate) is on an earlier row of this file; this row is skipped."
@@ -254,20 +316,12 @@ def process_workers(ctx: Context, batch: list[tuple[int, Cells]]) -> BatchResult
                 )
             )
             continue
-        result.seen.add(key)
-        if cert_key:
-            result.seen.add(cert_key)
-        prepared.append(
-            _WorkerRow(
-                row=row,
-                raw=raw,
-                national=national,
-                values=values,
-                id_hash=crypto.blind_index(national.number, context="national_id"),
-                cert=cert,
-                cert_only=seen_worker,
-            )
-        )
+        result.seen.add(p.key)
+        if p.cert_key:
+            result.seen.add(p.cert_key)
+        # Set afresh: a batch is written again when its first attempt lost a race.
+        p.cert_only, p.worker, p.new = seen_worker, None, False
+        prepared.append(p)
     if not prepared:
         return result
     existing = {
@@ -285,7 +339,6 @@ def process_workers(ctx: Context, batch: list[tuple[int, Cells]]) -> BatchResult
         ).values_list("issuing_organisation", "certificate_no", "worker_id"):
             certs_known[(issuer, number)] = worker_id
     now = timezone.now()
-    defaults = worker_bulk_defaults()
     new_workers: list[dict[str, Any]] = []
     built: set[str] = set()
     todo: list[_WorkerRow] = []
@@ -344,8 +397,11 @@ def process_workers(ctx: Context, batch: list[tuple[int, Cells]]) -> BatchResult
             result.counts["conflicts"] += 1
             result.errors.append(_cert_conflict(p))
             continue
-        attrs = worker_new_values(
-            actor=actor, national=p.national, values=p.values, id_hash=p.id_hash, defaults=defaults
+        attrs = dict(
+            p.attrs
+            or worker_new_values(
+                actor=actor, national=p.national, values=p.values, id_hash=p.id_hash
+            )
         )
         attrs["created_at"] = attrs["updated_at"] = now
         new_workers.append(attrs)
@@ -706,4 +762,19 @@ def process_visits(ctx: Context, batch: list[tuple[int, Cells]]) -> BatchResult:
 
 
 PROCESSORS = {"workers": process_workers, "stations": process_stations, "visits": process_visits}
+# Kinds whose batches split into a database-free half (`imports.pool` may run it in other
+# processes) and the writes: PROCESSORS[kind](ctx, batch) == WRITERS[kind](ctx, PREPARERS[kind](ctx, batch)).
+PREPARERS = {"workers": prepare_workers}
+WRITERS = {"workers": write_workers}
+
+
+def warm_reference_data() -> None:
+    """Load the cached reference data preparers read, so forked preparers inherit it."""
+    province_codes()
+    region_names()
+    occupation_names()
+    for name in ENUMS:
+        choice(name, "")
+
+
 KEYS = {"workers": worker_keys, "stations": station_keys, "visits": visit_keys}

@@ -28,6 +28,7 @@ from gongyou.core.errors import Conflict, FieldErrors, NotFound
 from . import rows as processors
 from .enums import TRANSITIONS, ImportKind, ImportStatus
 from .models import ImportJob, ImportRowError
+from .pool import Batch, Preparer, import_processes, pool_min_rows
 from .reading import (
     HeaderMap,
     ImportFileError,
@@ -336,40 +337,61 @@ def _run(job: ImportJob, *, token: str, progress: Callable[[ImportJob], None] | 
     ctx = processors.Context(actor=actor, labels=headers.labels)
     process = processors.PROCESSORS[job.kind]
     keys = processors.KEYS[job.kind]
-    position, row_number, batches = 0, 1, 0
-    batch: list[tuple[int, dict[str, Any]]] = []
-    for cells in source:
-        row_number += 1
-        position += 1
-        if not any(c is not None and str(c).strip() for c in cells):
-            continue
-        if _header_again(headers, cells, index):
-            continue
-        raw = {name: cells[i] if i < len(cells) else None for i, name in headers.fields.items()}
-        if position <= job.committed_rows:
-            ctx.seen |= keys(raw)  # rows of an earlier run: only remembered, never redone
-            continue
-        batch.append((row_number, raw))
-        if len(batch) >= job.batch_size:
-            job = _commit(job, ctx, process, batch, position=position, token=token, batches=batches)
-            batches += 1
-            batch = []
+
+    def batches() -> Iterator[tuple[Batch, int]]:
+        position, row_number = 0, 1
+        batch: Batch = []
+        for cells in source:
+            row_number += 1
+            position += 1
+            if not any(c is not None and str(c).strip() for c in cells):
+                continue
+            if _header_again(headers, cells, index):
+                continue
+            raw = {name: cells[i] if i < len(cells) else None for i, name in headers.fields.items()}
+            if position <= job.committed_rows:
+                ctx.seen |= keys(raw)  # rows of an earlier run: only remembered, never redone
+                continue
+            batch.append((row_number, raw))
+            if len(batch) >= job.batch_size:
+                yield batch, position
+                batch = []
+        if batch or position > job.committed_rows:
+            yield batch, position
+
+    prepare = processors.PREPARERS.get(job.kind)
+    write = processors.WRITERS.get(job.kind)
+    processes = 1
+    if prepare is not None and job.total - job.committed_rows >= pool_min_rows():
+        processes = import_processes()
+        processors.warm_reference_data()
+    with Preparer(prepare=prepare or _as_is, ctx=ctx, processes=processes) as preparer:
+        for number, ((_batch, position), prepared) in enumerate(
+            preparer.map(batches(), batch_of=lambda item: item[0])
+        ):
+            job = _commit(
+                job,
+                ctx,
+                write or process,
+                prepared,
+                position=position,
+                token=token,
+                batches=number,
+            )
             if progress:
                 progress(job)
-    if batch or position > job.committed_rows:
-        job = _commit(job, ctx, process, batch, position=position, token=token, batches=batches)
-        if progress:
-            progress(job)
     return _finish(job, token=token, status=ImportStatus.COMPLETED)
+
+
+def _as_is(ctx: processors.Context, batch: Batch) -> list[Any]:
+    return batch
 
 
 def _commit(
     job: ImportJob,
     ctx: processors.Context,
-    process: Callable[
-        [processors.Context, list[tuple[int, dict[str, Any]]]], processors.BatchResult
-    ],
-    batch: list[tuple[int, dict[str, Any]]],
+    process: Callable[[processors.Context, list[Any]], processors.BatchResult],
+    batch: list[Any],
     *,
     position: int,
     token: str,

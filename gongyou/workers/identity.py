@@ -18,6 +18,7 @@ import phonenumbers
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _SPACES = re.compile(r"[\s\u3000\u00a0'\"‘’“”`\-]+")
+_PHONE_NOISE = re.compile(r"[\s\u3000()（）\-'.]+")
 
 
 class IdentityError(ValueError):
@@ -133,7 +134,7 @@ def mask_national_id(number: str) -> str:
 
 def normalise_phone(raw: str) -> str:
     text = unicodedata.normalize("NFKC", str(raw or ""))
-    text = re.sub(r"[\s\u3000()（）\-'.]+", "", text)
+    text = _PHONE_NOISE.sub("", text)
     if text.startswith("+86"):
         text = text[3:]
     elif text.startswith("0086"):

@@ -215,4 +215,9 @@ CASE_ATTACHMENT_MAX_BYTES = int(env("GONGYOU_CASE_ATTACHMENT_MAX_BYTES") or str(
 # Uploaded import files and finished exports: outside the web root, served only through their
 # access gates (docs/domains/imports.md, exports.md).
 IMPORTS_DIR = Path(env("GONGYOU_IMPORTS_DIR") or (VAR_DIR / "imports"))
+# Worker imports of at least IMPORT_POOL_MIN_ROWS rows prepare batches (validate, hash, encrypt)
+# in IMPORT_PROCESSES forked processes (0: one per CPU; 1: in the importing process itself)
+# while the importing process writes in file order (gongyou/imports/pool.py).
+IMPORT_PROCESSES = int(env("GONGYOU_IMPORT_PROCESSES") or "0")
+IMPORT_POOL_MIN_ROWS = int(env("GONGYOU_IMPORT_POOL_MIN_ROWS") or 20_000)
 EXPORTS_DIR = Path(env("GONGYOU_EXPORTS_DIR") or (VAR_DIR / "exports"))

@@ -109,7 +109,10 @@ def _reference_data_after() -> Any:
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="a second process needs a shared database: PostgreSQL",
 )
-def test_killed_process_resumes_exactly_once(admin: Any, settings: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("processes", ["1", "2"])  # batches prepared in place / in a fork pool
+def test_killed_process_resumes_exactly_once(
+    admin: Any, settings: Any, tmp_path: Path, processes: str
+) -> None:
     data, ids = _file(230)
     job = import_create(
         actor=actor_for(admin),
@@ -135,6 +138,8 @@ def test_killed_process_resumes_exactly_once(admin: Any, settings: Any, tmp_path
         "GONGYOU_IMPORTS_DIR": str(settings.IMPORTS_DIR),
         "DJANGO_SETTINGS_MODULE": "gongyou.config.settings.test",
         "GONGYOU_IMPORT_FAULT": "exit:4",
+        "GONGYOU_IMPORT_PROCESSES": processes,
+        "GONGYOU_IMPORT_POOL_MIN_ROWS": "0",
     }
     proc = subprocess.run(  # noqa: S603  (our own interpreter and script)
         [sys.executable, "-c", script], env=env, timeout=120, check=False
