@@ -18,7 +18,7 @@ router = Router(tags=["accounts"])
 @router.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS})
 def create_auth_token(request: HttpRequest, payload: TokenLogin) -> dict[str, object]:
     token, key = api_token_login(
-        username=payload.username, password=payload.password, request=request
+        username=payload.username, password=payload.password, otp=payload.otp, request=request
     )
     return {"token": key, "id": token.pk, "name": token.name, "expires_at": token.expires_at}
 

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class TokenLogin(Schema):
     username: str = ""
     password: str = ""
+    otp: str = Field(
+        "", description="6-digit authenticator code; required for accounts with two-factor sign-in"
+    )
 
 
 class TokenOut(Schema):

@@ -211,8 +211,22 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     return token
 
 
-def api_token_login(*, username: str, password: str, request: Any = None) -> tuple[ApiToken, str]:
-    """Exchange a username and password for a new token (POST /api/v1/auth/token)."""
+class AccountLocked(ApplicationError):
+    status = 429
+    code = "account_locked"
+    default_message = gettext_lazy(
+        "Too many wrong passwords for this account or from this address: try again later."
+    )
+
+
+def api_token_login(
+    *, username: str, password: str, request: Any = None, otp: str = ""
+) -> tuple[ApiToken, str]:
+    """Exchange a username and password (and, for accounts that need two-factor sign-in, the
+    authenticator code) for a new token (POST /api/v1/auth/token). Failures count towards the
+    sign-in lockout (django-axes) like those of the sign-in page."""
+    from .twofactor import totp_check, two_factor_required
+
     errors = FieldErrors()
     if not username:
         errors.add("username", "required", _("Enter a username."))
@@ -220,8 +234,12 @@ def api_token_login(*, username: str, password: str, request: Any = None) -> tup
         errors.add("password", "required", _("Enter a password."))
     errors.raise_if_any()
     user = authenticate(request, username=username, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise AccountLocked()
     if user is None or not user.is_active:
         raise AuthenticationFailed(_("Wrong username or password."))
+    if two_factor_required(user):
+        totp_check(user=user, token=otp)
     from .policies import actor_for
 
     return api_token_create(

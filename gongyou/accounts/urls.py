@@ -14,4 +14,11 @@ urlpatterns = [
     path("users/<int:user_id>/", views.user_edit_page, name="user_edit"),
     path("organisations/", views.organisations_page, name="organisations"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke_page, name="token_revoke"),
+    path("two-factor/setup/", views.two_factor_setup_page, name="two_factor_setup"),
+    path("two-factor/verify/", views.two_factor_verify_page, name="two_factor_verify"),
+    path(
+        "users/<int:user_id>/two-factor/reset/",
+        views.two_factor_reset_page,
+        name="two_factor_reset",
+    ),
 ]

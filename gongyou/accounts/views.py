@@ -11,10 +11,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongyou.core.errors import ApplicationError
+from gongyou.core.errors import ApplicationError, ValidationFailed
 
 from .forms import OrganisationForm, UserForm
 from .models import User
@@ -36,6 +38,14 @@ from .services import (
     user_create,
     user_set_password,
     user_update,
+)
+from .twofactor import (
+    totp_device,
+    totp_enrolment_confirm,
+    totp_enrolment_start,
+    totp_provisioning,
+    totp_reset,
+    totp_verify_session,
 )
 
 
@@ -201,7 +211,11 @@ def user_edit_page(request: HttpRequest, user_id: int) -> HttpResponse:
         else:
             messages.success(request, _("User %(name)s saved.") % {"name": target.username})
             return redirect("accounts:users")
-    return render(request, "accounts/user_form.html", {"form": form, "target": target})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "target": target, "two_factor": totp_device(target) is not None},
+    )
 
 
 @login_required
@@ -229,3 +243,94 @@ def organisations_page(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:organisations")
     page = Paginator(orgs, 100).get_page(request.GET.get("page"))
     return render(request, "accounts/organisations.html", {"page": page, "form": form})
+
+
+# --- Two-factor sign-in (accounts.twofactor) ----------------------------------------------------
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("core:home")
+
+
+@login_required
+def two_factor_setup_page(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the QR code (or type the secret), enter a code."""
+    device = totp_device(request.user, confirmed=False)
+    error = ""
+    if request.method == "POST" and device is not None:
+        try:
+            totp_enrolment_confirm(request=request, device=device, token=request.POST.get("otp"))
+        except ValidationFailed as exc:
+            error = str(next(iter(exc.fields.values()))["message"])
+        else:
+            messages.success(request, _("Two-factor sign-in is set up."))
+            return redirect(_next_url(request))
+    if device is None or request.method == "GET":
+        device = totp_enrolment_start(user=request.user)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "provisioning": totp_provisioning(device),
+            "error": error,
+            "next": _next_url(request),
+            "replacing": totp_device(request.user) is not None,
+        },
+    )
+
+
+@login_required
+def two_factor_verify_page(request: HttpRequest) -> HttpResponse:
+    if totp_device(request.user) is None:
+        return redirect(f"{reverse('accounts:two_factor_setup')}?next={_next_url(request)}")
+    error = ""
+    if request.method == "POST":
+        try:
+            totp_verify_session(request=request, token=request.POST.get("otp"))
+        except (ValidationFailed, ApplicationError) as exc:
+            fields = getattr(exc, "fields", None) or {}
+            error = str(next(iter(fields.values()))["message"]) if fields else str(exc.message)
+        else:
+            return redirect(_next_url(request))
+    return render(
+        request, "accounts/two_factor_verify.html", {"error": error, "next": _next_url(request)}
+    )
+
+
+@login_required
+@require_POST
+def two_factor_reset_page(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = actor_for(request.user)
+    actor.require(Capability.MANAGE_USERS)
+    target = user_get(actor=actor, user_id=user_id)
+    totp_reset(actor=actor, user=target)
+    messages.success(
+        request,
+        _("Two-factor sign-in of %(name)s was reset: they set it up again at their next sign-in.")
+        % {"name": target.username},
+    )
+    return redirect("accounts:user_edit", user_id=target.pk)
+
+
+def locked_out(request: HttpRequest, *args: Any) -> HttpResponse:
+    """django-axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE): the sign-in page
+    explains the pause; the API answers in its own error shape."""
+    from django.conf import settings
+    from django.http import JsonResponse
+
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    message = _(
+        "Too many wrong passwords for this account or from this address. Try again in %(n)d minutes."
+    ) % {"n": minutes}
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "account_locked", "message": message, "fields": {}},
+            status=429,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return render(request, "accounts/locked.html", {"cooloff_minutes": minutes}, status=429)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -45,6 +46,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "gongyou.core",
     "gongyou.regions",
     "gongyou.classifications",
@@ -72,11 +76,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "gongyou.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gongyou.core.middleware.RequestContextMiddleware",
     "gongyou.core.middleware.ApplicationErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "gongyou.config.urls"
@@ -147,6 +154,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses sign-in while an account/address is locked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (docs/security.md): 5 wrong passwords for one username, or from one address, pause
+# sign-in for that username / address for 15 minutes; a success resets the username's count.
+AXES_FAILURE_LIMIT = int(env("GONGYOU_LOGIN_FAILURE_LIMIT") or "5")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env("GONGYOU_LOGIN_COOLOFF_MINUTES") or "15"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "gongyou.accounts.views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp"]
+# Two-factor sign-in (TOTP) for admins and roles that may reveal personal data
+# (gongyou/accounts/twofactor.py). On by default; dev settings turn it off for `make run`.
+TWO_FACTOR_REQUIRED = env_bool("GONGYOU_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Gongyou 工友"
 SESSION_COOKIE_AGE = 8 * 3600  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
