@@ -1,3 +1,37 @@
 """The training API routes the OpenAPI document must list (tests/test_openapi.py collects them)."""
 
-ROUTES: set[tuple[str, str]] = set()
+P = "/api/v1/training"
+ROUTES: set[tuple[str, str]] = {
+    ("post", f"{P}/campaigns"),
+    ("get", f"{P}/campaigns"),
+    ("get", f"{P}/campaigns/{{campaign_id}}"),
+    ("put", f"{P}/campaigns/{{campaign_id}}/targets"),
+    ("get", f"{P}/campaigns/{{campaign_id}}/progress"),
+    ("post", f"{P}/courses"),
+    ("get", f"{P}/courses"),
+    ("get", f"{P}/courses/{{course_id}}"),
+    ("put", f"{P}/courses/{{course_id}}"),
+    ("post", f"{P}/courses/{{course_id}}/enrolments"),
+    ("post", f"{P}/courses/{{course_id}}/claims"),
+    ("get", f"{P}/enrolments"),
+    ("get", f"{P}/enrolments/{{enrolment_id}}"),
+    ("post", f"{P}/enrolments/{{enrolment_id}}/transition"),
+    ("post", f"{P}/enrolments/{{enrolment_id}}/attendance"),
+    ("post", f"{P}/claims"),
+    ("get", f"{P}/claims"),
+    ("get", f"{P}/claim-totals"),
+    ("post", f"{P}/claims/{{claim_id}}/transition"),
+    ("get", f"{P}/eligibility-rules"),
+    ("post", f"{P}/eligibility-rules"),
+    ("put", f"{P}/eligibility-rules/{{rule_id}}"),
+    ("post", f"{P}/eligibility-check"),
+    ("post", f"{P}/institutions"),
+    ("get", f"{P}/institutions"),
+    ("post", f"{P}/programmes"),
+    ("get", f"{P}/programmes"),
+    ("post", f"{P}/programmes/{{programme_id}}/studies"),
+    ("get", f"{P}/studies"),
+    ("post", f"{P}/studies/{{study_id}}/credits"),
+    ("post", f"{P}/studies/{{study_id}}/transition"),
+    ("get", f"{P}/workers/{{worker_id}}/pathway"),
+}
