@@ -1,3 +1,31 @@
 """The settlement API routes the OpenAPI document must list (tests/test_openapi.py collects them)."""
 
-ROUTES: set[tuple[str, str]] = set()
+W = "/api/v1/settlement/workers/{worker_id}"
+ROUTES: set[tuple[str, str]] = {
+    ("get", f"{W}/contributions"),
+    ("post", f"{W}/contributions"),
+    ("patch", f"{W}/contributions/{{spell_id}}"),
+    ("delete", f"{W}/contributions/{{spell_id}}"),
+    ("get", f"{W}/residences"),
+    ("post", f"{W}/residences"),
+    ("patch", f"{W}/residences/{{spell_id}}"),
+    ("delete", f"{W}/residences/{{spell_id}}"),
+    ("post", f"{W}/history"),
+    ("get", f"{W}/facts"),
+    ("put", f"{W}/facts/{{key}}"),
+    ("get", f"{W}/eligibility"),
+    ("get", f"{W}/eligibility/{{city}}"),
+    ("get", "/api/v1/settlement/policies"),
+    ("post", "/api/v1/settlement/policies"),
+    ("get", "/api/v1/settlement/policies/{policy_id}"),
+    ("post", "/api/v1/settlement/policies/{policy_id}/versions"),
+    ("get", "/api/v1/settlement/policy-versions/{version_id}"),
+    ("patch", "/api/v1/settlement/policy-versions/{version_id}"),
+    ("post", "/api/v1/settlement/policy-versions/{version_id}/transition"),
+    ("get", "/api/v1/settlement/policy-versions/{version_id}/impact"),
+    ("get", "/api/v1/settlement/city-groups"),
+    ("post", "/api/v1/settlement/city-groups"),
+    ("patch", "/api/v1/settlement/city-groups/{group_id}"),
+    ("post", "/api/v1/settlement/batch-runs"),
+    ("get", "/api/v1/settlement/results/by-city"),
+}
