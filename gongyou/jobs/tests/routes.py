@@ -1,3 +1,29 @@
 """The jobs API routes the OpenAPI document must list (tests/test_openapi.py collects them)."""
 
-ROUTES: set[tuple[str, str]] = set()
+ROUTES: set[tuple[str, str]] = {
+    ("get", "/api/v1/follow-ups"),
+    ("get", "/api/v1/job-fairs"),
+    ("get", "/api/v1/job-fairs/{fair_id}"),
+    ("get", "/api/v1/job-seekers/{worker_id}"),
+    ("get", "/api/v1/job-seekers/{worker_id}/vacancies"),
+    ("get", "/api/v1/placements"),
+    ("get", "/api/v1/referrals"),
+    ("get", "/api/v1/referrals/{referral_id}"),
+    ("get", "/api/v1/vacancies"),
+    ("get", "/api/v1/vacancies/{vacancy_id}"),
+    ("get", "/api/v1/vacancies/{vacancy_id}/candidates"),
+    ("patch", "/api/v1/vacancies/{vacancy_id}"),
+    ("post", "/api/v1/employer-accounts"),
+    ("post", "/api/v1/follow-ups/{followup_id}/answer"),
+    ("post", "/api/v1/job-fairs"),
+    ("post", "/api/v1/job-fairs/{fair_id}/employers"),
+    ("post", "/api/v1/job-fairs/{fair_id}/registrations"),
+    ("post", "/api/v1/job-fairs/{fair_id}/transition"),
+    ("post", "/api/v1/job-fairs/{fair_id}/vacancies"),
+    ("post", "/api/v1/placements"),
+    ("post", "/api/v1/referrals"),
+    ("post", "/api/v1/referrals/{referral_id}/transition"),
+    ("post", "/api/v1/vacancies"),
+    ("post", "/api/v1/vacancies/{vacancy_id}/transition"),
+    ("put", "/api/v1/job-seekers/{worker_id}"),
+}
