@@ -6,3 +6,7 @@ class IndicatorsConfig(AppConfig):
     name = "gongyou.indicators"
     label = "indicators"
     verbose_name = _("Indicators")
+
+    def ready(self) -> None:
+        # Fill the registry: each module of definitions/ registers its indicators.
+        from . import definitions  # noqa: F401
