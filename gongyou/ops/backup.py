@@ -46,8 +46,11 @@ class BackupError(Exception):
 
 def file_dirs() -> dict[str, Path]:
     """The directories of files a backup carries (name in the backup -> directory here)."""
+    from gongyou.recognition.services.evidence import evidence_dir
+
     dirs = {
         "attachments": Path(settings.CASE_ATTACHMENTS_DIR),
+        "recognition": evidence_dir(),
         "imports": Path(settings.IMPORTS_DIR),
     }
     for name, path in getattr(settings, "BACKUP_EXTRA_DIRS", {}).items():

@@ -61,3 +61,23 @@ def test_setup_is_idempotent(tmp_path, monkeypatch):
     admin = User.objects.get(username="admin")
     assert admin.check_password("a-long-demo-password") and admin.roles == ["system_admin"]
     assert User.objects.filter(username="desk", station__isnull=False).exists()
+
+
+def test_programme_demos_fill_every_area_once(admin):  # demos act as a system admin
+    from django.apps import apps
+
+    from gongyou.ops.management.commands.demo import PROGRAMME_DEMOS
+
+    filled = {  # one table per programme area that its demo must fill
+        "training": "training.Campaign",
+        "settlement": "settlement.ContributionSpell",
+        "jobs": "jobs.Vacancy",
+        "recognition": "recognition.Nomination",
+    }
+    assert set(filled) == set(PROGRAMME_DEMOS)
+    call_command("demo", workers=600, stations=10, visits=0, programmes=True, verbosity=0)
+    for app, model in filled.items():
+        assert apps.get_model(model).objects.exists(), app
+    before = AuditEvent.objects.count()
+    call_command("demo", workers=0, stations=0, visits=0, programmes=True, verbosity=0)
+    assert AuditEvent.objects.count() == before  # nothing added the second time

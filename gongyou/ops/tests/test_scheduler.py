@@ -9,11 +9,16 @@ from gongyou.ops.management.commands.scheduler import run_daily
 pytestmark = pytest.mark.django_db
 
 
+JOBS = sorted(
+    ["cases_daily", "exports_cleanup", "settlement_eligibility", "jobs_daily", "indicators_refresh"]
+)
+
+
 def test_each_day_runs_once():
     day = dt.date(2026, 11, 30)
-    assert run_daily(day=day) == ["cases_daily", "exports_cleanup"]
+    assert run_daily(day=day) == JOBS
     assert run_daily(day=day) == []
-    assert run_daily(day=day + dt.timedelta(days=1)) == ["cases_daily", "exports_cleanup"]
+    assert run_daily(day=day + dt.timedelta(days=1)) == JOBS
     assert AuditEvent.objects.filter(action="ops.daily").count() == 2
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
 from typing import Any
@@ -12,6 +13,10 @@ from tqdm import tqdm
 from gongyou.accounts.models import Organisation
 from gongyou.core.audit import audit_record
 from gongyou.ops import demo
+
+# Apps with a `demo.demo_populate(*, seed)` that builds on the workers, stations and
+# organisations above; each does nothing when its data is already there.
+PROGRAMME_DEMOS = ("training", "settlement", "jobs", "recognition")
 
 
 class Command(BaseCommand):
@@ -24,6 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--stations", type=int, default=300)
         parser.add_argument("--visits", type=int, default=None, help="default: 40 per station")
         parser.add_argument("--seed", type=int, default=2023)
+        parser.add_argument(
+            "--programmes",
+            action="store_true",
+            help="also fill the programme areas (training, settlement, …) from these workers",
+        )
         parser.add_argument(
             "--users",
             action="store_true",
@@ -65,6 +75,13 @@ class Command(BaseCommand):
                 raise CommandError("Set GONGYOU_ADMIN_PASSWORD to create demo users.")
             for username, roles in demo.ensure_demo_users(password=password):
                 self.stdout.write(f"demo user {username} ({roles})")
+        if opts["programmes"]:
+            for app in PROGRAMME_DEMOS:
+                module = importlib.import_module(f"gongyou.{app}.demo")
+                made = module.demo_populate(seed=opts["seed"])
+                if not quiet and made:
+                    counts = ", ".join(f"{n} {what}" for what, n in made.items())
+                    self.stdout.write(f"demo {app}: {counts}")
         if not quiet:
             self.stdout.write(
                 self.style.SUCCESS(f"demo data ready in {time.monotonic() - started:.1f} s")

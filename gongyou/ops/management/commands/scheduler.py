@@ -20,16 +20,24 @@ from django.utils import timezone
 from gongyou.cases.tasks import cases_daily
 from gongyou.core.audit import audit_record
 from gongyou.core.models import AuditEvent
+from gongyou.exports.tasks import exports_cleanup
+from gongyou.indicators.tasks import indicators_refresh
+from gongyou.jobs.tasks import jobs_daily
+from gongyou.settlement.tasks import eligibility_batch
 
+# Each job is idempotent for its day; the order is the order they are enqueued in.
 DAILY_JOBS: dict[str, Callable[[dt.date], Any]] = {
+    # statutory deadlines: reminders, overdue escalation, early warning (cases)
     "cases_daily": lambda day: cases_daily.enqueue(day.isoformat()),
+    # expired export files deleted, interrupted export jobs failed
+    "exports_cleanup": lambda day: exports_cleanup.enqueue(),
+    # every worker's settlement answer in their current city, for the eligibility indicators
+    "settlement_eligibility": lambda day: eligibility_batch.enqueue(day.isoformat()),
+    # retention follow-ups due at 3, 6 and 12 months; the job-matching index refreshed
+    "jobs_daily": lambda day: jobs_daily.enqueue(day=day.isoformat()),
+    # visit and worker rollups behind the dashboard (run after midnight: yesterday is complete)
+    "indicators_refresh": lambda day: indicators_refresh.enqueue(),
 }
-
-# --- exports (issue 3): expired export files are deleted, interrupted export jobs failed ----
-from gongyou.exports.tasks import exports_cleanup  # noqa: E402
-
-DAILY_JOBS["exports_cleanup"] = lambda day: exports_cleanup.enqueue()
-# --- end exports ------------------------------------------------------------------------------
 MARK = "ops.daily"
 
 

@@ -48,7 +48,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Loading demo data ({opts['workers']} workers, {opts['stations']} stations)…"
             )
-            call_command("demo", workers=opts["workers"], stations=opts["stations"], verbosity=1)
+            call_command(
+                "demo",
+                workers=opts["workers"],
+                stations=opts["stations"],
+                programmes=True,
+                verbosity=1,
+            )
             for username, roles in demo.ensure_demo_users(password=password):
                 self.stdout.write(f"  demo user {username} ({roles}), same password as admin")
             from gongyou.core.audit import audit_record
