@@ -14,6 +14,7 @@ from .case import (
 from .common import CaseChanged, CaseTransitionNotAllowed
 from .deadline import calendar_day_set, deadline_extend, deadline_meet, deadlines_recompute
 from .intake import case_intake
+from .self_service import case_file_by_worker, case_handling_organisation
 
 __all__ = [
     "CaseChanged",
@@ -23,6 +24,8 @@ __all__ = [
     "attachment_open",
     "calendar_day_set",
     "case_assign",
+    "case_file_by_worker",
+    "case_handling_organisation",
     "case_intake",
     "case_note",
     "case_refer",

@@ -59,27 +59,38 @@ def attachment_add(
     """Store one uploaded file (a Django UploadedFile) as evidence on the case."""
     case_require_can_note(actor, case)
     errors = FieldErrors()
+    checked = attachment_check(upload=upload, kind=kind, description=description, errors=errors)
+    errors.raise_if_any()
+    return attachment_store(actor=actor, case=case, upload=upload, checked=checked)
+
+
+def attachment_check(
+    *, upload: Any, kind: Any, description: Any, errors: FieldErrors, prefix: str = ""
+) -> dict[str, Any]:
+    """Validate one upload (size, type by extension and content) without storing it; problems
+    go to `errors` under `<prefix>kind`, `<prefix>file`, `<prefix>description`."""
     if str(kind or "") not in AttachmentKind.values:
-        errors.add("kind", "invalid_choice", _("Choose what kind of evidence this is."))
-    note = clean_text("description", description, errors, required=False, limit=300)
+        errors.add(f"{prefix}kind", "invalid_choice", _("Choose what kind of evidence this is."))
+    note = clean_text(f"{prefix}description", description, errors, required=False, limit=300)
     name = os.path.basename(str(getattr(upload, "name", "") or "")).strip()[:200]
     extension = os.path.splitext(name)[1].lower()
     size = int(getattr(upload, "size", 0) or 0)
     limit = int(settings.CASE_ATTACHMENT_MAX_BYTES)
     head = b""
+    field = f"{prefix}file"
     if upload is None or not name:
-        errors.add("file", "required", _("Choose a file."))
+        errors.add(field, "required", _("Choose a file."))
     elif extension not in ALLOWED_TYPES:
         errors.add(
-            "file",
+            field,
             "type_not_allowed",
             _("Only PDF, JPG, PNG, Word (.docx), Excel (.xlsx), MP3 and M4A files are accepted."),
         )
     elif size == 0:
-        errors.add("file", "empty", _("The file is empty."))
+        errors.add(field, "empty", _("The file is empty."))
     elif size > limit:
         errors.add(
-            "file",
+            field,
             "too_large",
             _("The file is larger than %(mb).0f MB.") % {"mb": limit / 1024 / 1024},
         )
@@ -88,12 +99,30 @@ def attachment_add(
         head = upload.read(16)
         if not _looks_like(extension, head):
             errors.add(
-                "file",
+                field,
                 "content_mismatch",
                 _("The file's content is not a real %(ext)s file.") % {"ext": extension},
             )
-    errors.raise_if_any()
+    return {
+        "kind": str(kind or ""),
+        "name": name,
+        "extension": extension,
+        "size": size,
+        "note": note,
+    }
 
+
+def attachment_store(
+    *, actor: Actor, case: Case, upload: Any, checked: dict[str, Any]
+) -> Attachment:
+    """Write an upload `attachment_check` accepted: the file, its row and the timeline entry.
+    The caller has checked the actor's right to add evidence to the case."""
+    name, extension, size, kind = (
+        checked["name"],
+        checked["extension"],
+        checked["size"],
+        checked["kind"],
+    )
     storage_name = f"{case.pk}/{uuid.uuid4().hex}"
     path = attachments_dir() / storage_name
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,6 +132,7 @@ def attachment_add(
         for chunk in upload.chunks(CHUNK):
             digest.update(chunk)
             out.write(chunk)
+    user = actor.user if getattr(actor.user, "pk", None) else None
     try:
         with transaction.atomic():
             attachment = Attachment.objects.create(
@@ -113,8 +143,8 @@ def attachment_add(
                 size=size,
                 sha256=digest.hexdigest(),
                 storage_name=storage_name,
-                description=note,
-                uploaded_by=actor.user,
+                description=checked["note"],
+                uploaded_by=user,
             )
             record(
                 case=case,

@@ -73,6 +73,7 @@ def test_programme_demos_fill_every_area_once(admin):  # demos act as a system a
         "settlement": "settlement.ContributionSpell",
         "jobs": "jobs.Vacancy",
         "recognition": "recognition.Nomination",
+        "portal": "portal.PortalAccount",
     }
     assert set(filled) == set(PROGRAMME_DEMOS)
     call_command("demo", workers=600, stations=10, visits=0, programmes=True, verbosity=0)
