@@ -87,6 +87,7 @@ def _amounts(ctx: Context) -> Table:
             Column("claimants", str(_("Claimants"))),
             Column("claimed", str(_("Claimed (yuan)")), suppressible=False),
             Column("recovered", str(_("Recovered (yuan)")), suppressible=False),
+            # xgettext:no-python-format
             Column("rate", str(_("Recovered, % of claimed")), suppressible=False, percent=True),
         ],
         measures={

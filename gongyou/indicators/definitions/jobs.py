@@ -98,6 +98,7 @@ register(
         ),
         source=_("Placement follow-ups, in the region of the workplace."),
         filters=format_lazy("{}{}", _("Follow-ups due within the period and answered. "), SCOPE),
+        # xgettext:no-python-format
         unit=_("% still in the job"),
         period="flow",
         compute=_retention,

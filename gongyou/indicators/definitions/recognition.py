@@ -70,11 +70,13 @@ register(
             "Rounds of the years the period covers; the selected region and its "
             "subdivisions; only nominations your organisation may see."
         ),
+        # xgettext:no-python-format
         unit=_("% of winners"),
         period="flow",
         compute=_shares,
         available=can_view_recognition,
         caveat=_(
+            # xgettext:no-python-format
             "National May Day Labour Medals 2024: 172 migrant workers, 18.2% of the regular "
             "recipients."
         ),
