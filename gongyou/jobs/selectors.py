@@ -177,6 +177,20 @@ MAX_VACANCIES_SCORED = 5000
 def worker_vacancies(*, actor: Actor, worker: Worker, limit: int = 50) -> list[VacancyMatch]:
     """Open vacancies ranked for the worker (live from their profile and certificates): open,
     not past closing, employer not flagged for wage arrears, in a mid group the worker offers."""
+    return _ranked_vacancies(worker, vacancies_visible_to(actor), limit)
+
+
+def vacancies_for_worker(*, worker: Worker, limit: int = 30) -> list[VacancyMatch]:
+    """The worker's own "jobs for me" (the worker portal): the same ranking and explanation as
+    `worker_vacancies`, over published vacancies only (open, not past closing, employer not
+    flagged for wage arrears). The caller passes the signed-in worker's own record; open
+    vacancies are public, so no staff scope applies, and only this worker's referrals are read."""
+    if worker.merged_into_id is not None:
+        raise NotFound()
+    return _ranked_vacancies(worker, Vacancy.objects.filter(status=VacancyStatus.OPEN), limit)
+
+
+def _ranked_vacancies(worker: Worker, base: QuerySet[Vacancy], limit: int) -> list[VacancyMatch]:
     profile = SeekerProfile.objects.filter(worker=worker).first()
     entries = seeker_entries(
         profile=profile or SeekerProfile(worker=worker),
@@ -192,8 +206,7 @@ def worker_vacancies(*, actor: Actor, worker: Worker, limit: int = 50) -> list[V
     if not groups:
         return []
     vacancies = (
-        vacancies_visible_to(actor)
-        .filter(
+        base.filter(
             status=VacancyStatus.OPEN,
             closing_date__gte=timezone.localdate(),
             employer__arrears_flagged=False,

@@ -33,8 +33,18 @@ SECTIONS: list[Section] = [
         _("Unpaid wages, injury, contract…"),
     ),
     Section(
-        "training", _("My trainings and open courses"), "portal:training", _("Courses near you")
+        "training",
+        _("My trainings and open courses"),
+        "portal:training",
+        _("Courses near you — apply"),
     ),
+    Section(
+        "settlement",
+        _("Where can I settle"),
+        "portal:settlement",
+        _("Hukou: what you meet and what is missing"),
+    ),
+    Section("jobs", _("Jobs for me"), "portal:jobs", _("Open jobs that fit you — apply")),
     Section("stations", _("Stations near me"), "portal:stations", _("Opening hours and services")),
     Section("my_data", _("My data"), "portal:my_data", _("Download, consent, corrections")),
 ]

@@ -430,7 +430,7 @@ def staff_queue_counts(*, actor: Actor) -> dict[str, int]:
     }
 
 
-# --- Training (read-only: the training app has no worker-facing apply service yet) -----------
+# --- Training (applying goes through training.services.enrolment_apply_by_worker) ----------
 
 
 def _trainings(worker_ids: list[int]) -> list[Any]:
@@ -463,4 +463,109 @@ def open_courses(*, account: PortalAccount, limit: int = 20) -> list[Any]:
         course_list(actor=PUBLIC_DIRECTORY, filters=CourseFilter(region=city, open_only=True))[
             :limit
         ]
+    )
+
+
+def applied_course_ids(*, account: PortalAccount) -> set[int]:
+    """Courses the worker has a live application or place on (to show "Applied" not a button)."""
+    from gongyou.training.enums import INACTIVE
+    from gongyou.training.models import Enrolment
+
+    return set(
+        Enrolment.objects.filter(worker_id=_worker_id(account))
+        .exclude(status__in=INACTIVE)
+        .values_list("course_id", flat=True)
+    )
+
+
+# --- Where can I settle (the settlement engine, for the worker's own record) ------------------
+
+
+SETTLE_TOP = 3
+
+
+@dataclass
+class SettleCity:
+    """One city's answer in short sentences for a phone."""
+
+    city: str
+    name: str
+    outcome: str
+    outcome_label: str
+    route_label: str
+    met: list[dict[str, Any]]
+    unmet: list[dict[str, Any]]
+    to_check: list[dict[str, Any]]
+    points: dict[str, Any] | None
+    policy: dict[str, Any] | None
+    trust_label: str
+    steps: list[str]
+    note: str
+    eligible_on: str | None
+    reasons: list[str]
+    national_source: str
+
+
+def _settle_city(answer: dict[str, Any]) -> SettleCity:
+    from gongyou.settlement.enums import ConditionStatus, Outcome, Route, Trust
+
+    policy = answer.get("policy")
+    route = (policy or {}).get("route") or answer.get("national_route") or ""
+    trust = (policy or {}).get("trust") or ""
+    conditions = answer.get("conditions") or []
+    return SettleCity(
+        city=answer["city"],
+        name=answer.get("city_name") or answer["city"],
+        outcome=answer["outcome"],
+        outcome_label=str(Outcome(answer["outcome"]).label),
+        route_label=str(Route(route).label) if route in Route.values else "",
+        met=[c for c in conditions if c["status"] == ConditionStatus.MET],
+        unmet=[c for c in conditions if c["status"] == ConditionStatus.UNMET],
+        to_check=[c for c in conditions if c["status"] == ConditionStatus.UNKNOWN],
+        points=answer.get("points"),
+        policy=policy,
+        trust_label=str(Trust(trust).label) if trust in Trust.values else "",
+        steps=list(answer.get("path") or []),
+        note=answer.get("note") or "",
+        eligible_on=answer.get("eligible_on"),
+        reasons=[str(r) for r in answer.get("reasons") or []],
+        national_source=answer.get("national_source") or "",
+    )
+
+
+def my_settlement(*, account: PortalAccount, day: dt.date | None = None) -> dict[str, Any]:
+    """The settlement engine's answer for the worker's own record: the current city and the
+    best SETTLE_TOP other candidate cities."""
+    from gongyou.settlement.selectors import eligibility_ranking_for_worker
+
+    worker = my_worker(account=account)
+    ranking = eligibility_ranking_for_worker(worker=worker, day=day, limit=SETTLE_TOP)
+    current = ranking["current"]
+    return {
+        "as_of": ranking["as_of"],
+        "hukou_label": ranking["hukou_label"],
+        "lives_in_hukou_city": current is None
+        and ranking["current_city"] is not None
+        and ranking["current_city"] == ranking["hukou_city"],
+        "current": _settle_city(current) if current else None,
+        "top": [_settle_city(a) for a in ranking["top"]],
+    }
+
+
+# --- Jobs for me (the jobs app's ranking, for the worker's own record) ------------------------
+
+
+def my_jobs(*, account: PortalAccount, limit: int = 30) -> list[Any]:
+    from gongyou.jobs.selectors import vacancies_for_worker
+
+    return vacancies_for_worker(worker=my_worker(account=account), limit=limit)
+
+
+def my_job_applications(*, account: PortalAccount) -> list[Any]:
+    from gongyou.jobs.models import Referral
+
+    return list(
+        Referral.objects.filter(worker_id=_worker_id(account))
+        .select_related("vacancy", "vacancy__employer")
+        .order_by("-created_at", "-id")[:20]
     )

@@ -49,6 +49,7 @@ from .enums import (
 from .models import CorrectionRequest, PortalAccount, SelfRegistration, SignInCode, SignInLock
 from .policies import (
     PortalPrincipal,
+    account_require_linked,
     correction_require_visible,
     principal_for,
     self_registration_require_visible,
@@ -667,3 +668,45 @@ __all__ = [
     "sign_in_code_send",
     "sign_in_code_verify",
 ]
+
+
+# --- Applying for a course or a job (through the training and jobs apps) ----------------------
+
+
+def _own_worker(account: PortalAccount) -> Any:
+    from gongyou.workers.models import Worker
+
+    account_require_linked(account)
+    assert account.worker_id is not None
+    worker = Worker.objects.filter(pk=account.worker_id, merged_into__isnull=True).first()
+    if worker is None:
+        raise NotFound()
+    return worker
+
+
+def course_apply_by_worker(*, account: PortalAccount, course_id: Any) -> Any:
+    """The signed-in worker applies for an open course for themselves (training's rules:
+    enrolment window open, a seat free, no second application)."""
+    from gongyou.training.models import Course
+    from gongyou.training.services import enrolment_apply_by_worker
+
+    worker = _own_worker(account)
+    try:
+        course = Course.objects.get(pk=int(course_id))
+    except (Course.DoesNotExist, TypeError, ValueError):
+        raise NotFound() from None
+    return enrolment_apply_by_worker(worker=worker, course=course)
+
+
+def vacancy_apply_by_worker(*, account: PortalAccount, vacancy_id: Any) -> Any:
+    """The signed-in worker applies for an open vacancy (a referral with source "application"
+    in the employment officers' queue; jobs' rules: open, employer not flagged, no duplicate)."""
+    from gongyou.jobs.models import Vacancy
+    from gongyou.jobs.services import referral_apply_by_worker
+
+    worker = _own_worker(account)
+    try:
+        vacancy = Vacancy.objects.get(pk=int(vacancy_id))
+    except (Vacancy.DoesNotExist, TypeError, ValueError):
+        raise NotFound() from None
+    return referral_apply_by_worker(worker=worker, vacancy=vacancy)

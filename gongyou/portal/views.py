@@ -344,8 +344,78 @@ def training(request: HttpRequest, account: PortalAccount) -> HttpResponse:
             "account": account,
             "enrolments": selectors.my_trainings(account=account),
             "courses": selectors.open_courses(account=account),
+            "applied": selectors.applied_course_ids(account=account),
         },
     )
+
+
+def _plain_error(exc: ApplicationError) -> str:
+    """The service's refusal in plain words: the field messages (what is wrong) when there are
+    any, else the message."""
+    parts = [f["message"] for f in exc.fields.values() if f.get("message")]
+    return " ".join(parts) if parts and isinstance(exc, ValidationFailed) else exc.message
+
+
+@account_required()
+@require_POST
+def training_apply(request: HttpRequest, account: PortalAccount, course_id: int) -> HttpResponse:
+    try:
+        enrolment = services.course_apply_by_worker(account=account, course_id=course_id)
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, _plain_error(exc))
+    else:
+        messages.success(
+            request,
+            _(
+                "You applied for “%(c)s”. The course organiser will tell you whether you have a "
+                "place; you can see it here."
+            )
+            % {"c": enrolment.course.title},
+        )
+    return redirect("portal:training")
+
+
+@never_cache
+@account_required()
+def settlement(request: HttpRequest, account: PortalAccount) -> HttpResponse:
+    return render(
+        request,
+        "portal/settlement.html",
+        {"account": account, "answer": selectors.my_settlement(account=account)},
+    )
+
+
+@never_cache
+@account_required()
+def jobs(request: HttpRequest, account: PortalAccount) -> HttpResponse:
+    return render(
+        request,
+        "portal/jobs.html",
+        {
+            "account": account,
+            "matches": selectors.my_jobs(account=account),
+            "applications": selectors.my_job_applications(account=account),
+        },
+    )
+
+
+@account_required()
+@require_POST
+def jobs_apply(request: HttpRequest, account: PortalAccount, vacancy_id: int) -> HttpResponse:
+    try:
+        referral = services.vacancy_apply_by_worker(account=account, vacancy_id=vacancy_id)
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, _plain_error(exc))
+    else:
+        messages.success(
+            request,
+            _(
+                "You applied for “%(t)s” at %(e)s. An employment officer will look at it and "
+                "contact you."
+            )
+            % {"t": referral.vacancy.title, "e": referral.vacancy.employer.name},
+        )
+    return redirect("portal:jobs")
 
 
 def _float(value: str | None) -> float | None:

@@ -407,7 +407,31 @@ def eligibility_ranking(
 ) -> dict[str, Any]:
     """Where can this worker settle: every candidate city's answer, closest first."""
     worker = worker_for_settlement(actor=actor, worker_id=worker_id)
-    day = day or today()
+    return _ranking(worker, day or today())
+
+
+def eligibility_ranking_for_worker(
+    *, worker: Worker, day: dt.date | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    """The same answer as `eligibility_ranking`, for the worker's OWN record (the worker portal).
+
+    The caller passes the signed-in worker's own `Worker` (never an id from a request), so no
+    staff scope applies; nothing about any other worker is read. A merged record has no answer
+    of its own. `limit` keeps the current city plus the best `limit` other cities; `current`
+    is the current city's answer (None when the worker lives in their hukou city)."""
+    if worker.merged_into_id is not None:
+        raise NotFound()
+    ranking = _ranking(worker, day or today())
+    current = next((a for a in ranking["answers"] if a["city"] == ranking["current_city"]), None)
+    others = [a for a in ranking["answers"] if a is not current]
+    if limit is not None:
+        others = others[:limit]
+    ranking["current"] = current
+    ranking["top"] = others
+    return ranking
+
+
+def _ranking(worker: Worker, day: dt.date) -> dict[str, Any]:
     facts = worker_facts_load(worker=worker)
     answers = []
     for code, why in candidate_cities(worker=worker, facts=facts):

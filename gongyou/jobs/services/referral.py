@@ -160,6 +160,73 @@ def referral_create(
     return referral
 
 
+class _PortalChannel:
+    """The audit actor of a worker's own application: no staff user (the audit row's actor is
+    empty), labelled with the channel and the worker."""
+
+    pk = None
+    organisation_id = None
+
+    def __init__(self, worker_id: int) -> None:
+        self.worker_id = worker_id
+
+    def get_username(self) -> str:
+        return f"portal: worker {self.worker_id}"
+
+
+@transaction.atomic
+def referral_apply_by_worker(*, worker: Worker, vacancy: Vacancy, note: Any = "") -> Referral:
+    """A worker applies for an open vacancy themselves (the worker portal).
+
+    The caller passes the signed-in worker's own record. The application is a referral with
+    source "application" (status "referred"), recorded for the organisation that posted the
+    vacancy, so it lands in that office's referral queue (and the queue of staff covering the
+    vacancy's or the worker's region) like an officer's referral. Same rules as
+    `referral_create`: the vacancy must be open and the employer not flagged for wage arrears;
+    a second open application or referral for the same vacancy is refused."""
+    if worker.merged_into_id is not None:
+        raise NotFound()
+    errors = FieldErrors()
+    text = clean_text("note", note, errors, required=False, limit=500)
+    errors.raise_if_any()
+    locked = Vacancy.objects.select_for_update().filter(pk=vacancy.pk).first()
+    if locked is None or locked.status == VacancyStatus.DRAFT:
+        raise NotFound()
+    vacancy = locked
+    _require_open(vacancy, Employer.objects.get(pk=vacancy.employer_id))
+    duplicate = ReferralExists(_("You have already applied for this job (or been put forward)."))
+    if Referral.objects.filter(
+        vacancy=vacancy, worker=worker, status__in=REFERRAL_TRANSITIONS.keys()
+    ).exists():
+        raise duplicate
+    score, explanation = best_score(worker=worker, vacancy=vacancy)
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                vacancy=vacancy,
+                worker=worker,
+                source=ReferralSource.APPLICATION,
+                note=text,
+                score=score,
+                explanation=explanation,
+                organisation_id=vacancy.organisation_id,
+                referred_by=None,
+            )
+    except IntegrityError:
+        raise duplicate from None
+    audit_record(
+        actor=_PortalChannel(worker.pk),
+        action="referral.create",
+        entity=referral,
+        after={**snapshot(referral, REFERRAL_FIELDS), "channel": "portal"},
+        worker_id=worker.pk,
+        region_code=vacancy.region_id,
+        summary=_("Applied for %(title)s (own application, worker portal)")
+        % {"title": vacancy.title},
+    )
+    return referral
+
+
 @transaction.atomic
 def referral_transition(
     *,

@@ -37,6 +37,9 @@ def test_pages_need_a_signed_in_account():
         "portal:cases",
         "portal:my_data",
         "portal:complaint_new",
+        "portal:training",
+        "portal:settlement",
+        "portal:jobs",
     ):
         response = client.get(reverse(name))
         assert response.status_code == 302 and response["Location"].startswith(
@@ -279,6 +282,9 @@ def test_pages_are_small(signed_in, sz_worker, orgs):
         "portal:cases",
         "portal:my_data",
         "portal:complaint_new",
+        "portal:training",
+        "portal:settlement",
+        "portal:jobs",
     ):
         response = client.get(reverse(name))
         assert response.status_code == 200

@@ -9,6 +9,7 @@ from .enrolment import (
     attendance_record,
     attended_hours,
     enrolment_apply,
+    enrolment_apply_by_worker,
     enrolment_transition,
     required_hours,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "credit_record",
     "credits_earned",
     "enrolment_apply",
+    "enrolment_apply_by_worker",
     "enrolment_transition",
     "institution_create",
     "programme_create",

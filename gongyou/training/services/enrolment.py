@@ -329,3 +329,94 @@ def attendance_record(
         % {"d": day, "h": amount, "c": _label(course)},
     )
     return record
+
+
+# --- A worker's own application (the worker portal) --------------------------------------------
+
+
+class _PortalChannel:
+    """The audit actor of a worker's own application: no staff user (the audit row's actor is
+    empty), labelled with the channel and the worker so the trail says who asked."""
+
+    pk = None
+    organisation_id = None
+
+    def __init__(self, worker_id: int) -> None:
+        self.worker_id = worker_id
+
+    def get_username(self) -> str:
+        return f"portal: worker {self.worker_id}"
+
+
+@transaction.atomic
+def enrolment_apply_by_worker(
+    *,
+    worker: Worker,
+    course: Course,
+    note: Any = "",
+    today: dt.date | None = None,
+) -> Enrolment:
+    """A worker applies for an open course for themselves (the worker portal).
+
+    The caller passes the signed-in worker's own record: there is no staff scope to check, so
+    the course must be open to everybody: in its enrolment window and with a seat free now.
+    The application is `applied` and holds no seat, like one made at a station; the seat is
+    taken only when an officer enrols the worker, through the same conditional counter
+    (`_take_seat`), so over-booking stays impossible. The course row is locked while checking,
+    so an application is not accepted for a course that a concurrent enrolment just filled.
+    """
+    errors = FieldErrors()
+    text = clean_text("note", note, errors, required=False, limit=300)
+    day = today or timezone.localdate()
+    locked = Course.objects.select_for_update().filter(pk=course.pk).first()
+    if locked is None:
+        raise NotFound()
+    course = locked
+    if day < course.enrol_opens_on:
+        errors.add(
+            "course",
+            "enrolment_not_open",
+            _("Enrolment opens on %(d)s.") % {"d": course.enrol_opens_on},
+        )
+    elif day > course.enrol_closes_on:
+        errors.add(
+            "course",
+            "enrolment_closed",
+            _("Enrolment closed on %(d)s.") % {"d": course.enrol_closes_on},
+        )
+    errors.raise_if_any()
+    if worker.merged_into_id is not None:
+        raise NotFound()
+    live = Enrolment.objects.filter(course=course, worker=worker).exclude(status__in=INACTIVE)
+    if live.exists():
+        raise AlreadyEnrolled(
+            _("You have already applied for this course (or have a place on it)."),
+            fields={"course": FieldError("already_enrolled", _("Already applied."))},
+        )
+    if course.seats_taken >= course.seats:
+        raise CourseFull(_("This course has no free seat left."))
+    enrolment = Enrolment(
+        course=course,
+        worker=worker,
+        status=E.APPLIED,
+        holds_seat=False,
+        note=text,
+        created_by=None,
+    )
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError:
+        raise AlreadyEnrolled(
+            _("You have already applied for this course (or have a place on it).")
+        ) from None
+    audit_record(
+        actor=_PortalChannel(worker.pk),
+        action="training.enrolment.apply",
+        entity=enrolment,
+        worker_id=worker.pk,
+        after={"course": course.pk, "status": enrolment.status, "channel": "portal"},
+        region_code=course.region_id,
+        summary=_("Applied for %(c)s (own application, worker portal)") % {"c": _label(course)},
+    )
+    return enrolment
