@@ -16,3 +16,4 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+TWO_FACTOR_REQUIRED = True  # admins and roles that may reveal personal data (docs/security.md)
