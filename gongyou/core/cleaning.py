@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.utils import timezone
@@ -35,3 +36,55 @@ def clean_date(
         errors.add(field, "in_future", _("The date cannot be in the future."))
         return None
     return value
+
+
+_BLANKS = re.compile(r"[ \t]+")
+_WHOLE = re.compile(r"-?\d+")
+
+
+def clean_text(
+    field: str,
+    value: Any,
+    errors: FieldErrors,
+    *,
+    required: bool,
+    limit: int,
+    collapse_spaces: bool = False,
+) -> str:
+    """Trimmed text (runs of spaces and tabs made one when `collapse_spaces`), at most `limit`."""
+    text = str(value or "")
+    text = (_BLANKS.sub(" ", text) if collapse_spaces else text).strip()
+    if required and not text:
+        errors.add(field, "required", _("This field is required."))
+    elif len(text) > limit:
+        errors.add(field, "too_long", _("At most %(n)d characters.") % {"n": limit})
+    return text
+
+
+def clean_int(
+    field: str,
+    value: Any,
+    errors: FieldErrors,
+    *,
+    required: bool = True,
+    low: int = 0,
+    high: int = 1_000_000,
+) -> int | None:
+    """A whole number from `low` to `high` (thousands separators allowed); empty is None."""
+    if value in (None, ""):
+        if required:
+            errors.add(field, "required", _("This field is required."))
+        return None
+    text = str(value).replace(",", "").strip()
+    if isinstance(value, bool) or not _WHOLE.fullmatch(text):
+        errors.add(field, "invalid_number", _("Enter a whole number."))
+        return None
+    number = int(text)
+    if not low <= number <= high:
+        errors.add(
+            field,
+            "out_of_range",
+            _("Enter a number from %(low)d to %(high)d.") % {"low": low, "high": high},
+        )
+        return None
+    return number

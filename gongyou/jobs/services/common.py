@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 from django.db import models
@@ -14,10 +14,18 @@ from django.utils.translation import gettext_lazy
 
 from gongyou.accounts.policies import Actor
 from gongyou.classifications.selectors import occupation_names
-from gongyou.core.cleaning import clean_date
+from gongyou.core.cleaning import (
+    clean_date,  # re-exported for this app's services
+)
+from gongyou.core.cleaning import clean_int as clean_int  # re-exported
+from gongyou.core.cleaning import clean_text as _clean_text
 from gongyou.core.errors import Conflict, FieldErrors, PermissionDenied
 from gongyou.regions.models import Region
 from gongyou.regions.selectors import region_is_known
+
+# Free text here: runs of spaces and tabs become one space.
+clean_text = partial(_clean_text, collapse_spaces=True)
+
 
 M = TypeVar("M", bound=models.Model)
 
@@ -43,43 +51,6 @@ class EmployerFlagged(Conflict):
         "The employer is flagged for wage arrears: no vacancies are published or referred to it "
         "until the flag is cleared."
     )
-
-
-def clean_text(field: str, value: Any, errors: FieldErrors, *, required: bool, limit: int) -> str:
-    text = re.sub(r"[ \t]+", " ", str(value or "")).strip()
-    if required and not text:
-        errors.add(field, "required", _("This field is required."))
-    elif len(text) > limit:
-        errors.add(field, "too_long", _("At most %(n)d characters.") % {"n": limit})
-    return text
-
-
-def clean_int(
-    field: str,
-    value: Any,
-    errors: FieldErrors,
-    *,
-    required: bool,
-    low: int = 0,
-    high: int = MAX_WAGE,
-) -> int | None:
-    if value in (None, ""):
-        if required:
-            errors.add(field, "required", _("This field is required."))
-        return None
-    text = str(value).replace(",", "").strip()
-    if isinstance(value, bool) or not re.fullmatch(r"-?\d+", text):
-        errors.add(field, "invalid_number", _("Enter a whole number."))
-        return None
-    number = int(text)
-    if not low <= number <= high:
-        errors.add(
-            field,
-            "out_of_range",
-            _("Enter a number from %(low)d to %(high)d.") % {"low": low, "high": high},
-        )
-        return None
-    return number
 
 
 def clean_choice(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongyou.core.audit import audit_record
+from gongyou.core.cleaning import clean_text as clean_text  # re-exported
 from gongyou.core.errors import Conflict, FieldErrors
 
 from ..models import Nomination, NominationEvent
@@ -31,15 +32,6 @@ class NominationTransitionNotAllowed(Conflict):
 class QuotaExceeded(Conflict):
     code = "quota_exceeded"
     default_message = gettext_lazy("Your organisation has used its whole quota in this round.")
-
-
-def clean_text(field: str, value: Any, errors: FieldErrors, *, required: bool, limit: int) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        errors.add(field, "required", _("This field is required."))
-    elif len(text) > limit:
-        errors.add(field, "too_long", _("At most %(n)d characters.") % {"n": limit})
-    return text
 
 
 def clean_version(value: Any, errors: FieldErrors) -> int | None:

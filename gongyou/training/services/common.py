@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gongyou.core.cleaning import clean_int as clean_int  # re-exported
+from gongyou.core.cleaning import clean_text as _clean_text
 from gongyou.core.errors import Conflict, FieldErrors
 from gongyou.regions.selectors import region_is_known
+
+# Free text here: runs of spaces and tabs become one space.
+clean_text = partial(_clean_text, collapse_spaces=True)
+
 
 M = TypeVar("M", bound=models.Model)
 
@@ -38,42 +45,6 @@ class ClaimAlreadyMade(Conflict):
     default_message = gettext_lazy(
         "A subsidy claim for this trainee and course already exists; it is never paid twice."
     )
-
-
-def clean_text(field: str, value: Any, errors: FieldErrors, *, required: bool, limit: int) -> str:
-    text = re.sub(r"[ \t]+", " ", str(value or "")).strip()
-    if required and not text:
-        errors.add(field, "required", _("This field is required."))
-    elif len(text) > limit:
-        errors.add(field, "too_long", _("At most %(n)d characters.") % {"n": limit})
-    return text
-
-
-def clean_int(
-    field: str,
-    value: Any,
-    errors: FieldErrors,
-    *,
-    required: bool = True,
-    low: int = 0,
-    high: int = 1_000_000,
-) -> int | None:
-    if value in (None, ""):
-        if required:
-            errors.add(field, "required", _("This field is required."))
-        return None
-    if isinstance(value, bool) or not re.fullmatch(r"-?\d+", str(value).strip()):
-        errors.add(field, "invalid_type", _("Enter a whole number."))
-        return None
-    number = int(str(value).strip())
-    if not low <= number <= high:
-        errors.add(
-            field,
-            "out_of_range",
-            _("Enter a number from %(low)d to %(high)d.") % {"low": low, "high": high},
-        )
-        return None
-    return number
 
 
 def clean_amount(
