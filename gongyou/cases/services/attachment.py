@@ -3,8 +3,6 @@ root, listed on the case timeline, and every download audited."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 import uuid
 from pathlib import Path
 from typing import IO, Any
@@ -16,41 +14,18 @@ from django.utils.translation import gettext as _
 from gongyou.accounts.policies import Actor
 from gongyou.core.audit import audit_record
 from gongyou.core.errors import FieldErrors, NotFound
+from gongyou.core.files import EVIDENCE_TYPES, upload_check, upload_write
 
 from ..enums import AttachmentKind, CaseEventKind
 from ..models import Attachment, Case
 from ..policies import case_require_can_note, case_require_visible
 from .common import clean_text, record
 
-# Extension → (content type, accepted leading bytes). The content must match the extension, so
-# a program renamed to .pdf is refused.
-ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-    ".mp3": ("audio/mpeg", (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")),
-    ".m4a": ("audio/mp4", ()),  # checked by its 'ftyp' box below
-}
-CHUNK = 64 * 1024
+ALLOWED_TYPES = EVIDENCE_TYPES  # every evidence type, recordings included
 
 
 def attachments_dir() -> Path:
     return Path(settings.CASE_ATTACHMENTS_DIR)
-
-
-def _looks_like(extension: str, head: bytes) -> bool:
-    if extension == ".m4a":
-        return head[4:8] == b"ftyp"
-    return any(head.startswith(magic) for magic in ALLOWED_TYPES[extension][1])
 
 
 def attachment_add(
@@ -72,44 +47,17 @@ def attachment_check(
     if str(kind or "") not in AttachmentKind.values:
         errors.add(f"{prefix}kind", "invalid_choice", _("Choose what kind of evidence this is."))
     note = clean_text(f"{prefix}description", description, errors, required=False, limit=300)
-    name = os.path.basename(str(getattr(upload, "name", "") or "")).strip()[:200]
-    extension = os.path.splitext(name)[1].lower()
-    size = int(getattr(upload, "size", 0) or 0)
-    limit = int(settings.CASE_ATTACHMENT_MAX_BYTES)
-    head = b""
-    field = f"{prefix}file"
-    if upload is None or not name:
-        errors.add(field, "required", _("Choose a file."))
-    elif extension not in ALLOWED_TYPES:
-        errors.add(
-            field,
-            "type_not_allowed",
-            _("Only PDF, JPG, PNG, Word (.docx), Excel (.xlsx), MP3 and M4A files are accepted."),
-        )
-    elif size == 0:
-        errors.add(field, "empty", _("The file is empty."))
-    elif size > limit:
-        errors.add(
-            field,
-            "too_large",
-            _("The file is larger than %(mb).0f MB.") % {"mb": limit / 1024 / 1024},
-        )
-    else:
-        upload.seek(0)
-        head = upload.read(16)
-        if not _looks_like(extension, head):
-            errors.add(
-                field,
-                "content_mismatch",
-                _("The file's content is not a real %(ext)s file.") % {"ext": extension},
-            )
-    return {
-        "kind": str(kind or ""),
-        "name": name,
-        "extension": extension,
-        "size": size,
-        "note": note,
-    }
+    checked = upload_check(
+        upload=upload,
+        errors=errors,
+        max_bytes=int(settings.CASE_ATTACHMENT_MAX_BYTES),
+        allowed=ALLOWED_TYPES,
+        type_message=_(
+            "Only PDF, JPG, PNG, Word (.docx), Excel (.xlsx), MP3 and M4A files are accepted."
+        ),
+        field=f"{prefix}file",
+    )
+    return {**checked, "kind": str(kind or ""), "note": note}
 
 
 def attachment_store(
@@ -117,21 +65,10 @@ def attachment_store(
 ) -> Attachment:
     """Write an upload `attachment_check` accepted: the file, its row and the timeline entry.
     The caller has checked the actor's right to add evidence to the case."""
-    name, extension, size, kind = (
-        checked["name"],
-        checked["extension"],
-        checked["size"],
-        checked["kind"],
-    )
+    name, size, kind = checked["name"], checked["size"], checked["kind"]
     storage_name = f"{case.pk}/{uuid.uuid4().hex}"
     path = attachments_dir() / storage_name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    upload.seek(0)
-    with path.open("xb") as out:
-        for chunk in upload.chunks(CHUNK):
-            digest.update(chunk)
-            out.write(chunk)
+    sha256 = upload_write(upload=upload, path=path)
     user = actor.user if getattr(actor.user, "pk", None) else None
     try:
         with transaction.atomic():
@@ -139,9 +76,9 @@ def attachment_store(
                 case=case,
                 kind=kind,
                 original_name=name,
-                content_type=ALLOWED_TYPES[extension][0],
+                content_type=checked["content_type"],
                 size=size,
-                sha256=digest.hexdigest(),
+                sha256=sha256,
                 storage_name=storage_name,
                 description=checked["note"],
                 uploaded_by=user,

@@ -3,8 +3,6 @@ root, shown on the nomination's timeline, every download audited (as case eviden
 
 from __future__ import annotations
 
-import hashlib
-import os
 import uuid
 from pathlib import Path
 from typing import IO, Any
@@ -16,28 +14,15 @@ from django.utils.translation import gettext as _
 from gongyou.accounts.policies import Actor
 from gongyou.core.audit import audit_record
 from gongyou.core.errors import Conflict, FieldErrors, NotFound
+from gongyou.core.files import upload_check, upload_write
 
 from ..enums import TERMINAL, EvidenceKind, NominationEventKind, Party
 from ..models import Nomination, NominationEvidence
 from ..policies import nomination_require_party, nomination_require_visible
 from .common import clean_text, record
 
-# Extension → (content type, accepted leading bytes): the content must match the extension.
-ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-}
-CHUNK = 64 * 1024
+# Documents only (no recordings) for a nomination.
+ALLOWED_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx")
 
 
 def evidence_dir() -> Path:
@@ -58,57 +43,30 @@ def evidence_add(
     if str(kind or "") not in EvidenceKind.values:
         errors.add("kind", "invalid_choice", _("Choose what kind of evidence this is."))
     note = clean_text("description", description, errors, required=False, limit=300)
-    name = os.path.basename(str(getattr(upload, "name", "") or "")).strip()[:200]
-    extension = os.path.splitext(name)[1].lower()
-    size = int(getattr(upload, "size", 0) or 0)
-    limit = int(settings.CASE_ATTACHMENT_MAX_BYTES)
-    if upload is None or not name:
-        errors.add("file", "required", _("Choose a file."))
-    elif extension not in ALLOWED_TYPES:
-        errors.add(
-            "file",
-            "type_not_allowed",
-            _("Only PDF, JPG, PNG, Word (.docx) and Excel (.xlsx) files are accepted."),
-        )
-    elif size == 0:
-        errors.add("file", "empty", _("The file is empty."))
-    elif size > limit:
-        errors.add(
-            "file",
-            "too_large",
-            _("The file is larger than %(mb).0f MB.") % {"mb": limit / 1024 / 1024},
-        )
-    else:
-        upload.seek(0)
-        head = upload.read(16)
-        if not any(head.startswith(m) for m in ALLOWED_TYPES[extension][1]):
-            errors.add(
-                "file",
-                "content_mismatch",
-                _("The file's content is not a real %(ext)s file.") % {"ext": extension},
-            )
+    checked = upload_check(
+        upload=upload,
+        errors=errors,
+        max_bytes=int(settings.CASE_ATTACHMENT_MAX_BYTES),
+        allowed=ALLOWED_TYPES,
+        type_message=_("Only PDF, JPG, PNG, Word (.docx) and Excel (.xlsx) files are accepted."),
+    )
+    name, size = checked["name"], checked["size"]
     errors.raise_if_any()
     if nomination.status in TERMINAL:
         raise Conflict(_("The nomination is closed; no more evidence can be added."))
 
     storage_name = f"{nomination.pk}/{uuid.uuid4().hex}"
     path = evidence_dir() / storage_name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    upload.seek(0)
-    with path.open("xb") as out:
-        for chunk in upload.chunks(CHUNK):
-            digest.update(chunk)
-            out.write(chunk)
+    sha256 = upload_write(upload=upload, path=path)
     try:
         with transaction.atomic():
             evidence = NominationEvidence.objects.create(
                 nomination=nomination,
                 kind=kind,
                 original_name=name,
-                content_type=ALLOWED_TYPES[extension][0],
+                content_type=checked["content_type"],
                 size=size,
-                sha256=digest.hexdigest(),
+                sha256=sha256,
                 storage_name=storage_name,
                 description=note,
                 uploaded_by=actor.user,
