@@ -108,3 +108,17 @@ def api(admin: User) -> Client:
 @pytest.fixture
 def id_number() -> Callable[..., str]:
     return make_national_id
+
+
+@pytest.fixture(autouse=True)
+def _seeded_reference_data(request: pytest.FixtureRequest) -> None:
+    """Database tests start with the migrations' seed data, even after a transactional test's
+    flush emptied it in this process (gongyou.testing.SEEDED). Transactional tests themselves
+    run with only their `available_apps` installed, so they are left as they are."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or marker.kwargs.get("transaction") or (marker.args and marker.args[0]):
+        return
+    request.getfixturevalue("db")
+    from gongyou.testing import reference_data_ensure
+
+    reference_data_ensure()

@@ -85,3 +85,27 @@ def transactional_apps() -> list[str]:
         for a in settings.INSTALLED_APPS
         if a not in {"gongyou.regions", "gongyou.classifications"}
     ]
+
+
+# Reference data that migrations seed into apps a transactional test flushes (its flush empties
+# every app in `transactional_apps()`): (a model the seed fills, the seeding migration, its function).
+SEEDED = (
+    ("training.EligibilityRule", "gongyou.training.migrations.0002_eligibility_rules", "seed"),
+    ("settlement.PolicyVersion", "gongyou.settlement.migrations.0002_seed_policies", "load"),
+    (
+        "publicservices.ServiceVersion",
+        "gongyou.publicservices.migrations.0002_seed_catalogue",
+        "load",
+    ),
+)
+
+
+def reference_data_ensure() -> None:
+    """Seed again what a flush removed, with the migrations' own functions (one EXISTS each)."""
+    import importlib
+
+    from django.apps import apps
+
+    for label, module, function in SEEDED:
+        if not apps.get_model(label).objects.exists():
+            getattr(importlib.import_module(module), function)(apps, None)

@@ -13,6 +13,7 @@ from gongyou.imports.api import router as imports_router
 from gongyou.indicators.api import router as indicators_router
 from gongyou.jobs.api import router as jobs_router
 from gongyou.portal.api import router as portal_router
+from gongyou.publicservices.api import router as publicservices_router
 from gongyou.recognition.api import router as recognition_router
 from gongyou.regions.api import router as regions_router
 from gongyou.settlement.api import router as settlement_router
@@ -48,5 +49,6 @@ api.add_router("", training_router)
 api.add_router("", settlement_router)
 api.add_router("", jobs_router)
 api.add_router("", recognition_router)
+api.add_router("", publicservices_router)
 api.add_router("", indicators_router)
 api.add_router("", portal_router)

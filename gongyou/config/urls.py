@@ -17,6 +17,7 @@ urlpatterns = [
     path("settlement/", include("gongyou.settlement.urls")),
     path("jobs/", include("gongyou.jobs.urls")),
     path("recognition/", include("gongyou.recognition.urls")),
+    path("public-services/", include("gongyou.publicservices.urls")),
     path("indicators/", include("gongyou.indicators.urls")),
     path("me/", include("gongyou.portal.urls")),
     path("reference/regions/", include("gongyou.regions.urls")),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gongyou.settlement",
     "gongyou.jobs",
     "gongyou.recognition",
+    "gongyou.publicservices",
     "gongyou.indicators",
     "gongyou.portal",
     "gongyou.imports",
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "gongyou.settlement.context_processors.settlement",
                 "gongyou.jobs.context_processors.jobs",
                 "gongyou.recognition.context_processors.recognition",
+                "gongyou.publicservices.context_processors.publicservices",
                 "gongyou.indicators.context_processors.indicators",
             ],
             "builtins": ["template_partials.templatetags.partials"],
@@ -244,3 +246,7 @@ IMPORTS_DIR = Path(env("GONGYOU_IMPORTS_DIR") or (VAR_DIR / "imports"))
 IMPORT_PROCESSES = int(env("GONGYOU_IMPORT_PROCESSES") or "0")
 IMPORT_POOL_MIN_ROWS = int(env("GONGYOU_IMPORT_POOL_MIN_ROWS") or 20_000)
 EXPORTS_DIR = Path(env("GONGYOU_EXPORTS_DIR") or (VAR_DIR / "exports"))
+# Worker portal sign-in codes (gongyou/portal/sms.py): the console backend prints them; the file
+# backend writes them under GONGYOU_SMS_FILE_DIR; production sets a real provider's class.
+GONGYOU_SMS_BACKEND = env("GONGYOU_SMS_BACKEND") or "gongyou.portal.sms.ConsoleBackend"
+GONGYOU_SMS_FILE_DIR = env("GONGYOU_SMS_FILE_DIR") or str(VAR_DIR / "sms")

@@ -35,3 +35,4 @@ import tempfile  # noqa: E402
 CASE_ATTACHMENTS_DIR = Path(tempfile.mkdtemp(prefix="gongyou-test-attachments-"))
 CASE_ATTACHMENT_MAX_BYTES = 64 * 1024
 TWO_FACTOR_REQUIRED = False  # gongyou/accounts/tests/test_security.py turns it on
+GONGYOU_SMS_BACKEND = "gongyou.portal.sms.MemoryBackend"

@@ -71,6 +71,7 @@ def test_programme_demos_fill_every_area_once(admin):  # demos act as a system a
     filled = {  # one table per programme area that its demo must fill
         "training": "training.Campaign",
         "settlement": "settlement.ContributionSpell",
+        "publicservices": "publicservices.FamilyMember",
         "jobs": "jobs.Vacancy",
         "recognition": "recognition.Nomination",
         "portal": "portal.PortalAccount",

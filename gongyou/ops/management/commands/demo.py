@@ -16,7 +16,7 @@ from gongyou.ops import demo
 
 # Apps with a `demo.demo_populate(*, seed)` that builds on the workers, stations and
 # organisations above; each does nothing when its data is already there.
-PROGRAMME_DEMOS = ("training", "settlement", "jobs", "recognition", "portal")
+PROGRAMME_DEMOS = ("training", "settlement", "publicservices", "jobs", "recognition", "portal")
 
 
 class Command(BaseCommand):

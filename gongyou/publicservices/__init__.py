@@ -1,0 +1,1 @@
+"""Equal public services where workers live: a catalogue per city, eligibility, referrals."""

@@ -1,0 +1,224 @@
+"""Public-service tables: the catalogue per city as versioned data, a worker's family members,
+and referrals to the responsible department.
+
+A catalogue version's `conditions` are the settlement engine's condition data, validated by
+`gongyou.settlement.rules.conditions_clean` (ADR 0012): one rule language for both apps.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongyou.core.models import TimeStampedModel
+
+from .enums import (
+    Beneficiary,
+    ReferralStatus,
+    Relation,
+    SchoolStage,
+    ServiceKind,
+    Trust,
+    VersionStatus,
+)
+
+
+class PublicService(TimeStampedModel):
+    """One service in one prefecture-level city; what it requires lives in its versions."""
+
+    city = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("city")
+    )
+    kind = models.CharField(_("service"), max_length=32, choices=ServiceKind.choices)
+    name = models.CharField(_("name"), max_length=160)
+
+    class Meta:
+        verbose_name = _("public service")
+        ordering = ["city", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "kind", "name"], name="pubservice_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceVersion(TimeStampedModel):
+    """What a service requires from `effective_from` to `effective_to` (inclusive), who runs it,
+    what to bring and how to apply. Published versions are frozen; at most one is in force."""
+
+    service = models.ForeignKey(
+        PublicService, on_delete=models.CASCADE, related_name="versions", verbose_name=_("service")
+    )
+    number = models.PositiveIntegerField(_("version number"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    beneficiary = models.CharField(
+        _("for"), max_length=8, choices=Beneficiary.choices, default=Beneficiary.WORKER
+    )
+    department = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible department"),
+    )
+    department_name = models.CharField(_("department (name)"), max_length=200, blank=True)
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(_("in force until"), null=True, blank=True)
+    open_to_all = models.BooleanField(_("open to every resident (no conditions)"), default=False)
+    conditions = models.JSONField(_("conditions"), default=list, blank=True)
+    needs_points = models.BooleanField(
+        _("needs the city's residence-permit points standard"), default=False
+    )
+    documents = models.JSONField(_("documents to bring"), default=list, blank=True)
+    how_to_apply = models.TextField(_("how to apply"), blank=True)
+    source = models.CharField(_("source"), max_length=500)
+    trust = models.CharField(_("trust"), max_length=1, choices=Trust.choices)
+    summary = models.TextField(_("summary"), blank=True)
+    version = models.PositiveIntegerField(_("edit version"), default=1)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("public-service version")
+        ordering = ["service", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "number"], name="pubservice_version_number"),
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True)
+                | models.Q(effective_to__gte=models.F("effective_from")),
+                name="pubservice_version_dates",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["service", "status", "effective_from"], name="pubservice_ver_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} v{self.number}"
+
+    @property
+    def department_label(self) -> str:
+        if self.department_id:
+            return self.department.name  # type: ignore[union-attr]
+        return self.department_name
+
+
+class FamilyMember(TimeStampedModel):
+    """A member of a worker's family, registered for services that are theirs (school places)."""
+
+    worker = models.ForeignKey(
+        "workers.Worker",
+        on_delete=models.CASCADE,
+        related_name="family_members",
+        verbose_name=_("worker"),
+    )
+    relation = models.CharField(_("relation"), max_length=8, choices=Relation.choices)
+    name = models.CharField(_("name"), max_length=50)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    school_stage = models.CharField(
+        _("school stage"), max_length=20, choices=SchoolStage.choices, blank=True
+    )
+    lives_with_worker = models.BooleanField(_("lives with the worker"), default=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("family member")
+        ordering = ["worker", "relation", "birth_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relation_display()})"
+
+
+class Referral(TimeStampedModel):
+    """Staff send a worker (or a family member) to the department responsible for a service."""
+
+    worker = models.ForeignKey(
+        "workers.Worker",
+        on_delete=models.CASCADE,
+        related_name="service_referrals",
+        verbose_name=_("worker"),
+    )
+    family_member = models.ForeignKey(
+        FamilyMember,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("for family member"),
+    )
+    service = models.ForeignKey(
+        PublicService, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("service")
+    )
+    service_version = models.ForeignKey(
+        ServiceVersion,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("catalogue version"),
+    )
+    city = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("city")
+    )
+    department = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_referrals",
+        verbose_name=_("department"),
+    )
+    department_name = models.CharField(_("department (name)"), max_length=200, blank=True)
+    referred_by_org = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("referred by organisation"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("referred by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.REFERRED
+    )
+    note = models.TextField(_("note for the department"), blank=True)
+    reason = models.TextField(_("reason (for a refusal)"), blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    availability = models.CharField(_("answer when referred"), max_length=20, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("service referral")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["department", "status"], name="referral_dept_status_idx"),
+            models.Index(fields=["city", "status"], name="referral_city_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} → {self.service} ({self.status})"
+
+    @property
+    def department_label(self) -> str:
+        if self.department_id:
+            return self.department.name  # type: ignore[union-attr]
+        return self.department_name

@@ -1,0 +1,30 @@
+"""Every write of the publicservices app (see the modules for each area)."""
+
+from .catalogue import (
+    TransitionNotAllowed,
+    VersionChanged,
+    VersionOverlap,
+    service_create,
+    service_version_create,
+    service_version_transition,
+    service_version_update,
+    version_clean,
+)
+from .family import family_member_add, family_member_remove, family_member_update
+from .referral import referral_create, referral_transition
+
+__all__ = [
+    "TransitionNotAllowed",
+    "VersionChanged",
+    "VersionOverlap",
+    "family_member_add",
+    "family_member_remove",
+    "family_member_update",
+    "referral_create",
+    "referral_transition",
+    "service_create",
+    "service_version_create",
+    "service_version_transition",
+    "service_version_update",
+    "version_clean",
+]

@@ -1,0 +1,355 @@
+"""Writes of the public-service catalogue: services and their versions (draft → published →
+withdrawn, the settlement lifecycle). Conditions are validated by the settlement rules module."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongyou.accounts.enums import OrganisationKind
+from gongyou.accounts.models import Organisation
+from gongyou.accounts.policies import Actor
+from gongyou.core.audit import audit_record, snapshot
+from gongyou.core.cleaning import clean_date
+from gongyou.core.errors import Conflict, FieldError, FieldErrors, NotFound, ValidationFailed
+from gongyou.settlement.rules import conditions_clean
+from gongyou.settlement.services import clean_city
+
+from ..enums import VERSION_TRANSITIONS, Beneficiary, ServiceKind, Trust, VersionStatus
+from ..models import PublicService, ServiceVersion
+from ..policies import catalogue_require_can_edit
+
+VERSION_FIELDS = [
+    "beneficiary",
+    "department",
+    "department_name",
+    "effective_from",
+    "effective_to",
+    "open_to_all",
+    "conditions",
+    "needs_points",
+    "documents",
+    "how_to_apply",
+    "source",
+    "trust",
+    "summary",
+]
+MAX_DOCUMENTS = 30
+
+
+class VersionChanged(Conflict):
+    code = "version_changed"
+
+
+class TransitionNotAllowed(Conflict):
+    code = "transition_not_allowed"
+
+
+class VersionOverlap(Conflict):
+    code = "version_overlap"
+
+
+def user_of(actor: Actor) -> Any:
+    return actor.user if getattr(actor.user, "pk", None) else None
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "on", "yes")
+    return bool(value)
+
+
+@transaction.atomic
+def service_create(*, actor: Actor, city: str, kind: str, name: str) -> PublicService:
+    """A new service in a city's catalogue; what it requires comes in versions."""
+    errors = FieldErrors()
+    code = clean_city("city", city, errors)
+    if kind not in ServiceKind.values:
+        errors.add("kind", "invalid_choice" if kind else "required", _("Choose the service."))
+    name = (name or "").strip()
+    if not name:
+        errors.add("name", "required", _("Name the service as the city calls it."))
+    elif len(name) > 160:
+        errors.add("name", "too_long", _("At most 160 characters."))
+    errors.raise_if_any()
+    assert code is not None
+    catalogue_require_can_edit(actor, code)
+    if PublicService.objects.filter(city_id=code, kind=kind, name=name).exists():
+        raise Conflict(
+            _("This city's catalogue already has this service; add a version to it instead."),
+            fields={"name": FieldError("duplicate", _("Already in this city's catalogue."))},
+        )
+    service = PublicService.objects.create(city_id=code, kind=kind, name=name)
+    audit_record(
+        actor=user_of(actor),
+        action="publicservices.service.create",
+        entity=service,
+        after=snapshot(service, ["city", "kind", "name"]),
+        region_code=code,
+        summary=name,
+    )
+    return service
+
+
+def _documents(value: Any, errors: FieldErrors) -> list[str]:
+    if value in (None, ""):
+        return []
+    items = value.splitlines() if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        errors.add("documents", "invalid", _("Give a list of documents, one per line."))
+        return []
+    out = []
+    for i, item in enumerate(items, start=1):
+        text = str(item or "").strip()
+        if not text:
+            continue
+        if len(text) > 200:
+            errors.add(
+                "documents", "too_long", _("Document %(n)s is over 200 characters.") % {"n": i}
+            )
+            return []
+        out.append(text)
+    if len(out) > MAX_DOCUMENTS:
+        errors.add("documents", "too_many", _("At most %(n)s documents.") % {"n": MAX_DOCUMENTS})
+    return out
+
+
+def version_clean(data: Mapping[str, Any], *, city: str) -> dict[str, Any]:
+    """Every field of a catalogue version checked; raises ValidationFailed naming each bad one."""
+    errors = FieldErrors()
+    out: dict[str, Any] = {}
+    beneficiary = str(data.get("beneficiary") or Beneficiary.WORKER)
+    if beneficiary not in Beneficiary.values:
+        errors.add("beneficiary", "invalid_choice", _("Choose the worker or a child."))
+    out["beneficiary"] = beneficiary
+    dept = data.get("department")
+    out["department"] = None
+    if dept not in (None, ""):
+        org = None
+        if str(dept).isdigit():
+            org = Organisation.objects.filter(pk=int(str(dept))).first()
+        if org is None:
+            errors.add("department", "not_found", _("No such organisation."))
+        elif org.kind != OrganisationKind.PARTNER_DEPARTMENT:
+            errors.add(
+                "department",
+                "not_a_department",
+                _("%(name)s is not a partner department.") % {"name": org.name},
+            )
+        else:
+            out["department"] = org
+    out["department_name"] = str(data.get("department_name") or "").strip()
+    if len(out["department_name"]) > 200:
+        errors.add("department_name", "too_long", _("At most 200 characters."))
+    if data.get("effective_from") in (None, ""):
+        errors.add("effective_from", "required", _("Give the day the version comes into force."))
+    out["effective_from"] = clean_date(
+        "effective_from", data.get("effective_from"), errors, allow_future=True
+    )
+    out["effective_to"] = clean_date(
+        "effective_to", data.get("effective_to"), errors, allow_future=True
+    )
+    if (
+        out["effective_from"]
+        and out["effective_to"]
+        and out["effective_to"] < out["effective_from"]
+    ):
+        errors.add("effective_to", "before_start", _("“In force until” is before “in force from”."))
+    out["open_to_all"] = _bool(data.get("open_to_all"))
+    conditions, problems = conditions_clean(data.get("conditions") or [])
+    if problems:
+        errors.add("conditions", "invalid", "; ".join(f"{k}: {v}" for k, v in problems.items()))
+    out["conditions"] = conditions
+    out["needs_points"] = _bool(data.get("needs_points"))
+    if out["open_to_all"] and (conditions or out["needs_points"]):
+        errors.add(
+            "open_to_all",
+            "contradiction",
+            _("A service open to every resident has no conditions; clear one or the other."),
+        )
+    out["documents"] = _documents(data.get("documents"), errors)
+    out["how_to_apply"] = str(data.get("how_to_apply") or "").strip()
+    if len(out["how_to_apply"]) > 4000:
+        errors.add("how_to_apply", "too_long", _("At most 4000 characters."))
+    source = str(data.get("source") or "").strip()
+    if not source:
+        errors.add("source", "required", _("Name the source (document, publisher, date or URL)."))
+    elif len(source) > 500:
+        errors.add("source", "too_long", _("At most 500 characters."))
+    out["source"] = source
+    trust = str(data.get("trust") or "")
+    if trust not in Trust.values:
+        errors.add("trust", "invalid_choice" if trust else "required", _("Choose V, S or U."))
+    out["trust"] = trust
+    out["summary"] = str(data.get("summary") or "").strip()
+    errors.raise_if_any()
+    return out
+
+
+def _snap(version: ServiceVersion) -> dict[str, Any]:
+    return snapshot(version, [*VERSION_FIELDS, "status", "number"])
+
+
+def _current(version: ServiceVersion) -> dict[str, Any]:
+    values = {f: getattr(version, f) for f in VERSION_FIELDS if f != "department"}
+    values["department"] = version.department_id
+    return values
+
+
+@transaction.atomic
+def service_version_create(
+    *,
+    actor: Actor,
+    service: PublicService,
+    data: Mapping[str, Any] | None = None,
+    copy_from: ServiceVersion | None = None,
+) -> ServiceVersion:
+    """A new draft: the fields of `copy_from` (default: the latest version) overlaid by `data`."""
+    catalogue_require_can_edit(actor, service.city_id)
+    PublicService.objects.select_for_update().filter(pk=service.pk).first()
+    if copy_from is not None and copy_from.service_id != service.pk:
+        raise NotFound()
+    base = copy_from or service.versions.order_by("-number").first()
+    start = _current(base) if base is not None else {}
+    values = version_clean({**start, **dict(data or {})}, city=service.city_id)
+    number = (service.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = ServiceVersion.objects.create(
+        service=service,
+        number=number,
+        status=VersionStatus.DRAFT,
+        created_by=user_of(actor),
+        **values,
+    )
+    audit_record(
+        actor=user_of(actor),
+        action="publicservices.version.create",
+        entity=version,
+        after=_snap(version),
+        region_code=service.city_id,
+        summary=f"{service.name} v{number}",
+    )
+    return version
+
+
+@transaction.atomic
+def service_version_update(
+    *, actor: Actor, version: ServiceVersion, data: Mapping[str, Any], expected_version: int
+) -> ServiceVersion:
+    """Edit a draft (published versions are frozen: draft a new one)."""
+    catalogue_require_can_edit(actor, version.service.city_id)
+    locked = ServiceVersion.objects.select_for_update().select_related("service").get(pk=version.pk)
+    if locked.version != expected_version:
+        raise VersionChanged(_("Someone else changed this version; reload and try again."))
+    if locked.status != VersionStatus.DRAFT:
+        raise Conflict(_("Only a draft can be edited; draft a new version to change it."))
+    values = version_clean({**_current(locked), **dict(data)}, city=locked.service.city_id)
+    before = _snap(locked)
+    for k, v in values.items():
+        setattr(locked, k, v)
+    locked.version += 1
+    locked.save()
+    audit_record(
+        actor=user_of(actor),
+        action="publicservices.version.update",
+        entity=locked,
+        before=before,
+        after=_snap(locked),
+        region_code=locked.service.city_id,
+        summary=f"{locked.service.name} v{locked.number}",
+    )
+    return locked
+
+
+@transaction.atomic
+def service_version_transition(
+    *,
+    actor: Actor,
+    version: ServiceVersion,
+    to_status: str,
+    reason: str = "",
+    expected_version: int,
+) -> ServiceVersion:
+    """Publish a draft (closing the open-ended version it follows) or withdraw a version."""
+    catalogue_require_can_edit(actor, version.service.city_id)
+    PublicService.objects.select_for_update().filter(pk=version.service_id).first()
+    locked = ServiceVersion.objects.select_for_update().select_related("service").get(pk=version.pk)
+    if locked.version != expected_version:
+        raise VersionChanged(_("Someone else changed this version; reload and try again."))
+    if to_status not in VERSION_TRANSITIONS.get(locked.status, frozenset()):
+        raise TransitionNotAllowed(
+            _("A %(from)s version cannot become %(to)s.")
+            % {"from": locked.get_status_display(), "to": to_status},
+            fields={"to_status": FieldError("not_allowed", _("Not allowed from this status."))},
+        )
+    reason = (reason or "").strip()
+    if (
+        to_status == VersionStatus.WITHDRAWN
+        and locked.status == VersionStatus.PUBLISHED
+        and not reason
+    ):
+        raise ValidationFailed(
+            fields={
+                "reason": FieldError("required", _("Say why a published version is withdrawn."))
+            }
+        )
+    before = _snap(locked)
+    if to_status == VersionStatus.PUBLISHED:
+        version_clean(_current(locked), city=locked.service.city_id)
+        _close_predecessor(actor, locked)
+        locked.published_at = timezone.now()
+    locked.status = to_status
+    locked.version += 1
+    locked.save()
+    audit_record(
+        actor=user_of(actor),
+        action="publicservices.version.transition",
+        entity=locked,
+        before=before,
+        after={**_snap(locked), "reason": reason},
+        region_code=locked.service.city_id,
+        summary=f"{locked.service.name} v{locked.number}: {to_status}"
+        + (f" ({reason})" if reason else ""),
+    )
+    return locked
+
+
+def _close_predecessor(actor: Actor, new: ServiceVersion) -> None:
+    start, end = new.effective_from, new.effective_to
+    overlapping = (
+        ServiceVersion.objects.select_for_update()
+        .filter(service_id=new.service_id, status=VersionStatus.PUBLISHED)
+        .exclude(pk=new.pk)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start))
+    )
+    if end is not None:
+        overlapping = overlapping.filter(effective_from__lte=end)
+    for other in overlapping:
+        if other.effective_to is None and other.effective_from < start:
+            before = _snap(other)
+            other.effective_to = start - dt.timedelta(days=1)
+            other.version += 1
+            other.save(update_fields=["effective_to", "version", "updated_at"])
+            audit_record(
+                actor=user_of(actor),
+                action="publicservices.version.close",
+                entity=other,
+                before=before,
+                after=_snap(other),
+                region_code=new.service.city_id,
+                summary=_("v%(old)s ends %(day)s: v%(new)s follows")
+                % {"old": other.number, "day": other.effective_to, "new": new.number},
+            )
+            continue
+        raise VersionOverlap(
+            _(
+                "Version %(n)s is in force from %(a)s to %(b)s, which overlaps; withdraw it or change the dates."
+            )
+            % {"n": other.number, "a": other.effective_from, "b": other.effective_to or _("open")},
+            fields={"effective_from": FieldError("overlap", _("Overlaps a published version."))},
+        )
