@@ -104,7 +104,7 @@ def _bring(admin_actor, status):
     return v
 
 
-ALLOWED = [(a, b) for a, targets in VERSION_TRANSITIONS.items() for b in targets]
+ALLOWED = sorted((a, b) for a, targets in VERSION_TRANSITIONS.items() for b in targets)
 REFUSED = [
     (a, b)
     for a, b in itertools.product(VersionStatus.values, VersionStatus.values)

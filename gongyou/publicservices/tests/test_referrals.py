@@ -104,7 +104,7 @@ def test_department_queue_shows_only_its_referrals(setup, make_user, orgs):
     )
 
 
-ALLOWED = [(a, b) for a, targets in REFERRAL_TRANSITIONS.items() for b in targets]
+ALLOWED = sorted((a, b) for a, targets in REFERRAL_TRANSITIONS.items() for b in targets)
 REFUSED = [
     (a, b)
     for a, b in itertools.product(ReferralStatus.values, ReferralStatus.values)

@@ -86,7 +86,7 @@ def reach(actor, course, worker, status):
     return enrolment
 
 
-EDGES = [(a, b) for a, targets in ENROLMENT_TRANSITIONS.items() for b in targets]
+EDGES = sorted((a, b) for a, targets in ENROLMENT_TRANSITIONS.items() for b in targets)
 REFUSED = [(a, b) for a in E.values for b in E.values if b not in ENROLMENT_TRANSITIONS.get(a, {})]
 
 
@@ -129,7 +129,7 @@ def _completed(actor, course, worker):
     return reach(actor, course, worker, E.COMPLETED)
 
 
-CLAIM_EDGES = [(a, b) for a, targets in CLAIM_TRANSITIONS.items() for b in targets]
+CLAIM_EDGES = sorted((a, b) for a, targets in CLAIM_TRANSITIONS.items() for b in targets)
 CLAIM_REFUSED = [
     (a, b)
     for a in ClaimStatus.values
@@ -189,7 +189,7 @@ def test_every_other_claim_edge_is_refused(
         )
 
 
-STUDY_EDGES = [(a, b) for a, targets in STUDY_TRANSITIONS.items() for b in targets]
+STUDY_EDGES = sorted((a, b) for a, targets in STUDY_TRANSITIONS.items() for b in targets)
 STUDY_REFUSED = [
     (a, b)
     for a in StudyStatus.values
