@@ -8,6 +8,7 @@ import decimal
 import functools
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import nullcontext
 from typing import Any, ParamSpec
 
 from django.db import models
@@ -132,3 +133,81 @@ def audit_record_for_workers(
             for worker_id in ids
         ]
     )
+
+
+def insert_with_audit(obj: models.Model, event: AuditEvent) -> None:
+    """Insert a new `obj` and its audit row (`event`, whose entity id becomes obj's new key),
+    atomically.
+
+    On PostgreSQL this is one statement (`WITH o AS (INSERT … RETURNING id) INSERT INTO audit …
+    SELECT … FROM o`): one round trip instead of BEGIN, two INSERTs and COMMIT, which is most of
+    the database cost of the hottest write, visit logging (benchmarks/RESULTS.md). Elsewhere, or
+    for a model whose key is not generated, the two ORM saves run in one transaction. Inside an
+    outer transaction a savepoint keeps an IntegrityError (say, a replayed idempotency key)
+    recoverable, as `transaction.atomic()` does for the portable path.
+    """
+    from django.db import connections, router, transaction
+    from django.db.models.sql import InsertQuery
+
+    model = type(obj)
+    using = router.db_for_write(model, instance=obj)
+    connection = connections[using]
+    pk = model._meta.pk
+    if (
+        connection.vendor != "postgresql"
+        or obj.pk is not None
+        or pk is None
+        or not getattr(pk, "db_returning", False)
+    ):
+        with transaction.atomic(using=using):
+            obj.save(using=using)
+            event.entity_id = str(obj.pk)
+            event.save(using=using)
+        return
+
+    fields = [f for f in model._meta.local_concrete_fields if not f.generated and f is not pk]
+    query = InsertQuery(model)
+    query.insert_values(fields, [obj])
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = [pk]
+    [(obj_sql, obj_params)] = compiler.as_sql()
+
+    audit_fields = [
+        f
+        for f in AuditEvent._meta.local_concrete_fields
+        if not f.generated and f is not AuditEvent._meta.pk
+    ]
+    audit_query = InsertQuery(AuditEvent)
+    audit_query.insert_values(audit_fields, [event])
+    audit_compiler = audit_query.get_compiler(using=using)
+    columns, selects, params = [], [], []
+    for field in audit_fields:
+        columns.append(connection.ops.quote_name(field.column))
+        if field.attname == "entity_id":
+            selects.append(f"o.{connection.ops.quote_name(pk.column)}::text")
+            continue
+        value = audit_compiler.prepare_value(field, audit_compiler.pre_save_val(field, event))
+        sql, field_params = audit_compiler.field_as_sql(
+            field, getattr(field, "get_placeholder", None), value
+        )
+        selects.append(sql)
+        params.extend(field_params)
+    # Identifiers come from model metadata, values are parameters.
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    sql = (
+        f"WITH o AS ({obj_sql}) INSERT INTO {table}"  # noqa: S608
+        f" ({', '.join(columns)}) SELECT {', '.join(selects)} FROM o"
+        f" RETURNING {connection.ops.quote_name(AuditEvent._meta.pk.column)},"
+        f" (SELECT {connection.ops.quote_name(pk.column)} FROM o)"
+    )
+    savepoint = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
+    with savepoint, connection.cursor() as cursor:
+        cursor.execute(sql, [*obj_params, *params])
+        audit_id, obj_id = cursor.fetchone()
+    obj.pk = obj_id
+    obj._state.adding = False
+    obj._state.db = using
+    event.pk = audit_id
+    event.entity_id = str(obj_id)
+    event._state.adding = False
+    event._state.db = using

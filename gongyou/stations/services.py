@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from gongyou.accounts.policies import Actor
 from gongyou.accounts.selectors import organisation_list
-from gongyou.core.audit import audit_record, diff, snapshot
+from gongyou.core.audit import audit_build, audit_record, diff, insert_with_audit, snapshot
 from gongyou.core.errors import Conflict, FieldError, FieldErrors
 from gongyou.regions.selectors import region_is_known
 from gongyou.workers.policies import workers_visible_to
@@ -196,6 +198,27 @@ def station_update(*, actor: Actor, station: Station, data: dict[str, Any]) -> S
             region_code=station.region_id,
             summary=station.name,
         )
+        _station_cache.pop(station.pk, None)
+    return station
+
+
+# Per-process cache of the stations that visit logging reads (otherwise one SELECT per visit,
+# the hottest write): a change made in another process is seen within
+# VISIT_STATION_CACHE_SECONDS, one made here (station_update) at once.
+_station_cache: dict[int, tuple[float, Station]] = {}
+_STATION_CACHE_MAX = 50_000
+
+
+def _station_for_visit(pk: int) -> Station | None:
+    ttl = float(getattr(settings, "VISIT_STATION_CACHE_SECONDS", 10))
+    hit = _station_cache.get(pk)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    station = next(iter(Station.objects.filter(pk=pk).order_by()[:1]), None)
+    if station is not None and ttl > 0:
+        if len(_station_cache) >= _STATION_CACHE_MAX:
+            _station_cache.clear()
+        _station_cache[pk] = (time.monotonic() + ttl, station)
     return station
 
 
@@ -236,7 +259,7 @@ def visit_log(
     if not str(station_id or "").isdigit():
         errors.add("station_id", "required", _("Choose the station."))
     else:
-        station = Station.objects.filter(pk=int(station_id)).first()
+        station = _station_for_visit(int(station_id))
         if station is None or not station_is_visible(actor, station):
             errors.add("station_id", "unknown_station", _("No such station in your area."))
             station = None
@@ -283,12 +306,12 @@ def visit_log(
         at=when or timezone.now(),
     )
     try:
-        with transaction.atomic():
-            visit.save()
-            audit_record(
+        insert_with_audit(
+            visit,
+            audit_build(
                 actor=actor.user,
                 action="visit.log",
-                entity=visit,
+                entity_type=Visit._meta.label_lower,
                 worker_id=worker.pk if worker else None,
                 region_code=station.region_id,
                 after={
@@ -299,7 +322,8 @@ def visit_log(
                 },
                 summary=_("Visit to %(station)s: %(service)s")
                 % {"station": station.name, "service": ServiceType(service).label},
-            )
+            ),
+        )
     except IntegrityError:
         if key is None:
             raise

@@ -30,6 +30,7 @@ STATIC_ROOT = None  # type: ignore[assignment]  # tests never collect static fil
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 API_TOKEN_CACHE_SECONDS = 0  # tests see revocations and deactivations at once
+VISIT_STATION_CACHE_SECONDS = 0  # tests see station changes at once
 import tempfile  # noqa: E402
 
 CASE_ATTACHMENTS_DIR = Path(tempfile.mkdtemp(prefix="gongyou-test-attachments-"))
