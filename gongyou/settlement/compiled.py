@@ -112,22 +112,30 @@ EMPTY = CityFeatures()
 
 
 def features(facts: WorkerFacts, day: dt.date) -> Features:
+    # The batch's inner loop: months_mask is inlined and a city's features built once.
     month = month_of(day)
     cities: dict[str, CityFeatures] = {}
     for s in facts.contributions:
-        if s.start > month:
+        first = s.start
+        if first > month:
             continue
-        c = cities.setdefault(s.city, CityFeatures())
-        last = month if s.end is None else min(s.end, month)
-        c.si[s.kind] = c.si.get(s.kind, 0) | months_mask(s.start, last)
+        c = cities.get(s.city)
+        if c is None:
+            c = cities[s.city] = CityFeatures()
+        last = month if s.end is None or s.end > month else s.end
+        mask = ((1 << (last - first + 1)) - 1) << max(first, 0) if last >= first else 0
+        c.si[s.kind] = c.si.get(s.kind, 0) | mask
     for s in facts.residences:
-        if s.start > month:
+        first = s.start
+        if first > month:
             continue
-        c = cities.setdefault(s.city, CityFeatures())
-        last = month if s.end is None else min(s.end, month)
+        c = cities.get(s.city)
+        if c is None:
+            c = cities[s.city] = CityFeatures()
+        last = month if s.end is None or s.end > month else s.end
         key = (s.permit, s.tenure)
-        c.res[key] = c.res.get(key, 0) | months_mask(s.start, last)
-        if last == month and (s.end is None or s.end >= month):
+        c.res[key] = c.res.get(key, 0) | months_mask(first, last)
+        if last == month:
             c.permit_now = c.permit_now or s.permit
             c.housing_now = c.housing_now or s.tenure in LEGAL_HOUSING
     for c in cities.values():
