@@ -1,4 +1,5 @@
-"""insert_with_audit: a new row and its audit row, atomically (one statement on PostgreSQL)."""
+"""core.audit.insert_with_audit on visits: a new row and its audit row, atomically (one statement on
+PostgreSQL)."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
