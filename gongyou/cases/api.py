@@ -4,10 +4,10 @@ from django.http import FileResponse, HttpRequest
 from django.views.decorators.cache import never_cache
 from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gongyou.accounts.policies import actor_for
-from gongyou.core.api import ERRORS
+from gongyou.core.api import ERRORS, LimitOffsetPagination
 from gongyou.employers.selectors import employer_get
 
 from . import selectors, services
@@ -30,6 +30,9 @@ from .schemas import (
     NotificationRead,
     OrganisationIn,
     OutcomeIn,
+    ProjectFilterIn,
+    ProjectFlagIn,
+    ProjectRead,
     TransitionIn,
 )
 
@@ -152,6 +155,35 @@ def list_employer_cases(request: HttpRequest, employer_id: int):
     actor = actor_for(request.user)
     employer = employer_get(actor=actor, employer_id=employer_id)
     return selectors.employer_cases(actor=actor, employer=employer)
+
+
+@router.get("/projects", response={200: list[ProjectRead], **ERRORS})
+@paginate(LimitOffsetPagination)
+def list_projects(request: HttpRequest, filters: Query[ProjectFilterIn]):
+    return selectors.project_list(
+        actor=actor_for(request.user), filters=selectors.ProjectFilter(**filters.model_dump())
+    )
+
+
+@router.get("/projects/{project_id}", response={200: ProjectRead, **ERRORS})
+def get_project(request: HttpRequest, project_id: int) -> object:
+    return selectors.project_get(actor=actor_for(request.user), project_id=project_id)
+
+
+@router.get("/projects/{project_id}/cases", response={200: list[CaseListItem], **ERRORS})
+@paginate(LimitOffsetPagination)
+def list_project_cases(request: HttpRequest, project_id: int):
+    actor = actor_for(request.user)
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    return selectors.project_cases(actor=actor, project=project)
+
+
+@router.post("/projects/{project_id}/arrears-flag", response={200: ProjectRead, **ERRORS})
+def flag_project(request: HttpRequest, project_id: int, payload: ProjectFlagIn) -> object:
+    actor = actor_for(request.user)
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    services.project_set_arrears_flag(actor=actor, project=project, **payload.model_dump())
+    return selectors.project_get(actor=actor, project_id=project_id)
 
 
 @router.get("/notifications", response={200: list[NotificationRead], **ERRORS})

@@ -163,6 +163,8 @@ class CaseIntakeForm(ServiceErrorsMixin, forms.Form):
     project_region = forms.CharField(
         label=_("Project region code"), required=False, widget=region_input("project_region")
     )
+    # An existing project picked with the project search (rendered by the picker, not here).
+    project_id = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -197,6 +199,8 @@ class CaseIntakeForm(ServiceErrorsMixin, forms.Form):
         }
         out["claimants"] = claimants
         out["respondents"] = respondents
+        if data.get("project_id"):
+            out["project_id"] = data["project_id"]
         if any(data.get(f"project_{k}") for k in ("name", "address", "region")):
             out["project"] = {
                 "name": data.get("project_name"),
@@ -362,3 +366,60 @@ class NotificationFilterForm(forms.Form):
 
 # Roles offered on each respondent row of the intake form.
 RESPONDENT_ROLES = RespondentRole.choices
+
+
+# --- construction projects ------------------------------------------------------------------
+
+
+class ProjectFilterForm(LookupLabelsMixin, forms.Form):
+    lookup_labels = LOOKUP_LABELS
+
+    name = forms.CharField(label=_("Project name"), required=False, max_length=100)
+    region = forms.CharField(
+        label=_("Region code"), required=False, max_length=6, widget=region_input("region")
+    )
+    flagged = forms.BooleanField(label=_("Flagged for wage arrears only"), required=False)
+
+
+class ProjectFlagForm(ServiceErrorsMixin, forms.Form):
+    required_fields = ("reason",)
+
+    reason = forms.CharField(label=_("Reason"), required=False, widget=_textarea(2))
+
+
+class CalendarDayForm(ServiceErrorsMixin, forms.Form):
+    """One day of the State Council's holiday notice (system admins)."""
+
+    required_fields = ("date", "kind")
+
+    date = forms.CharField(label=_("Date"), required=False, widget=DATE)
+    kind = forms.ChoiceField(
+        label=_("Kind of day"),
+        required=False,
+        choices=[
+            ("", _("Choose…")),
+            ("holiday", _("Holiday (not a working day)")),
+            ("working", _("Adjusted working day (weekend day worked)")),
+        ],
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=50,
+        help_text=_("e.g. Spring Festival"),
+    )
+
+    def service_data(self) -> dict[str, Any]:
+        kind = self.cleaned_data.get("kind")
+        return {
+            "date": self.cleaned_data.get("date") or "",
+            "is_working_day": {"holiday": False, "working": True}.get(kind or ""),
+            "name": self.cleaned_data.get("name") or "",
+        }
+
+    def add_service_error(self, exc: Any) -> None:
+        if "is_working_day" in exc.fields:
+            exc.fields = {
+                ("kind" if k == "is_working_day" else k): v for k, v in exc.fields.items()
+            }
+        super().add_service_error(exc)

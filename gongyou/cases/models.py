@@ -168,6 +168,7 @@ class Project(TimeStampedModel):
     )
     arrears_flagged = models.BooleanField(_("flagged for wage arrears"), default=False)
     arrears_flag_reason = models.CharField(_("flag reason"), max_length=300, blank=True)
+    arrears_flag_changed_at = models.DateTimeField(_("flag changed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("project")

@@ -47,6 +47,7 @@ class CaseCreate(Schema):
     claimants: list[ClaimantIn] | None = None
     respondents: list[RespondentIn] | None = None
     project: ProjectIn | None = None
+    project_id: Any = None  # an existing project instead of `project`
 
 
 class VersionIn(Schema):
@@ -296,6 +297,7 @@ class CaseFilterIn(Schema):
     reference: str | None = None
     worker_id: int | None = None
     employer_id: int | None = None
+    project_id: int | None = None
 
 
 class NotificationRead(Schema):
@@ -348,3 +350,52 @@ class AttachmentRead(Schema):
     @staticmethod
     def resolve_uploaded_by(obj: Any) -> str | None:
         return obj.uploaded_by.get_username() if obj.uploaded_by_id else None
+
+
+class ProjectEmployer(Schema):
+    id: int
+    name: str
+    credit_code: str
+    arrears_flagged: bool
+
+
+class ProjectRead(Schema):
+    id: int
+    name: str
+    address: str
+    region: str
+    region_name: str
+    general_contractor: ProjectEmployer | None
+    subcontractors: list[ProjectEmployer]
+    arrears_flagged: bool
+    arrears_flag_reason: str
+    arrears_flag_changed_at: dt.datetime | None
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_region(obj: Any) -> str:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_region_name(obj: Any) -> str:
+        from gongyou.regions.selectors import region_label
+
+        return region_label(obj.region_id)
+
+    @staticmethod
+    def resolve_subcontractors(obj: Any) -> list[Any]:
+        return list(obj.subcontractors.all())
+
+
+class ProjectFilterIn(Schema):
+    name: str | None = None
+    region: str | None = None
+    flagged: bool | None = None
+    employer_id: int | None = None
+
+
+class ProjectFlagIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"required": ["flagged", "reason"]})
+
+    flagged: Any = None
+    reason: str | None = None

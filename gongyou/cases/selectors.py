@@ -35,9 +35,15 @@ from .models import (
     Deadline,
     HolidayCalendarDay,
     Notification,
+    Project,
     Respondent,
 )
-from .policies import case_require_visible, cases_visible_to, notifications_visible_to
+from .policies import (
+    case_require_visible,
+    cases_visible_to,
+    notifications_visible_to,
+    projects_visible_to,
+)
 
 OPEN_DEADLINE = Q(deadlines__status=DeadlineStatus.OPEN)
 
@@ -65,6 +71,15 @@ class CaseFilter:
     reference: str | None = None
     worker_id: int | None = None
     employer_id: int | None = None
+    project_id: int | None = None
+
+
+@dataclass
+class ProjectFilter:
+    name: str | None = None
+    region: str | None = None
+    flagged: bool | None = None
+    employer_id: int | None = None  # general contractor or subcontractor
 
 
 def case_list(
@@ -96,7 +111,11 @@ def case_list(
     if f.worker_id:
         qs = qs.filter(pk__in=Claimant.objects.filter(worker_id=f.worker_id).values("case_id"))
     if f.employer_id:
-        qs = qs.filter(respondents__employer_id=f.employer_id).distinct()
+        qs = qs.filter(
+            pk__in=Respondent.objects.filter(employer_id=f.employer_id).values("case_id")
+        )
+    if f.project_id:
+        qs = qs.filter(pk__in=Respondent.objects.filter(project_id=f.project_id).values("case_id"))
     return qs.select_related("region", "organisation", "assigned_to", "referred_to").order_by(
         F("next_due").asc(nulls_last=True), "-received_at", "-id"
     )
@@ -118,7 +137,8 @@ def case_detail(*, actor: Actor, case_id: int) -> Case:
             .prefetch_related(
                 Prefetch("claimants", Claimant.objects.select_related("worker").order_by("id")),
                 "respondents__employer",
-                "respondents__project",
+                "respondents__project__general_contractor",
+                "respondents__project__subcontractors",
                 Prefetch("deadlines", Deadline.objects.order_by("due_date", "id")),
                 Prefetch("events", CaseEvent.objects.order_by("at", "id")),
             )
@@ -140,6 +160,55 @@ def employer_cases(*, actor: Actor, employer: Employer) -> QuerySet[Case]:
     )
 
 
+def project_list(*, actor: Actor, filters: ProjectFilter | None = None) -> QuerySet[Project]:
+    """Construction projects in the user's area; `flagged=True` is the early-warning list."""
+    f = filters or ProjectFilter()
+    qs = projects_visible_to(actor)
+    if f.name:
+        qs = qs.filter(name__contains=f.name.strip())
+    if f.region:
+        qs = qs.filter(region_range_q("region_id", region_prefix(f.region)))
+    if f.flagged is not None:
+        qs = qs.filter(arrears_flagged=f.flagged)
+    if f.employer_id:
+        qs = qs.filter(
+            Q(general_contractor_id=f.employer_id)
+            | Q(
+                pk__in=Project.subcontractors.through.objects.filter(
+                    employer_id=f.employer_id
+                ).values("project_id")
+            )
+        )
+    return (
+        qs.select_related("general_contractor")
+        .prefetch_related("subcontractors")
+        .order_by("-arrears_flagged", "name", "id")
+    )
+
+
+def project_get(*, actor: Actor, project_id: int) -> Project:
+    try:
+        return (
+            projects_visible_to(actor)
+            .select_related("general_contractor")
+            .prefetch_related("subcontractors")
+            .get(pk=project_id)
+        )
+    except (Project.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def project_cases(*, actor: Actor, project: Project) -> QuerySet[Case]:
+    """The project's history: visible cases naming it, newest first."""
+    return (
+        cases_visible_to(actor)
+        .filter(pk__in=Respondent.objects.filter(project=project).values("case_id"))
+        .annotate(next_due=Min("deadlines__due_date", filter=OPEN_DEADLINE))
+        .select_related("region", "organisation", "assigned_to", "referred_to")
+        .order_by("-received_at", "-id")
+    )
+
+
 def notification_list(*, actor: Actor, unread: bool | None = None) -> QuerySet[Notification]:
     qs = notifications_visible_to(actor)
     if unread is not None:
@@ -152,6 +221,11 @@ def calendar_day_list(*, year: int | None = None) -> QuerySet[HolidayCalendarDay
     if year:
         qs = qs.filter(date__year=year)
     return qs.order_by("date")
+
+
+def deadlines_missing_calendar_count() -> int:
+    """Open deadlines counted without a holiday calendar (the calendar page's warning)."""
+    return Deadline.objects.filter(status=DeadlineStatus.OPEN, calendar_missing=True).count()
 
 
 def attachment_list(*, actor: Actor, case: Case) -> QuerySet[Attachment]:
@@ -199,11 +273,12 @@ def case_queue_counts(*, actor: Actor, today: dt.date | None = None) -> dict[str
 
 def case_handler_choices(*, case: Case, limit: int = 300) -> list[Any]:
     """Active case handlers and admins who can see `case` (whom it may be assigned to): users of
-    the owning or referred organisation, or of an organisation whose area covers its region."""
+    the owning organisation or of one whose area covers its region; never a partner
+    department's (they read a referred case, the handling side works it)."""
     from gongyou.accounts.models import User
     from gongyou.accounts.policies import actor_for
 
-    from .policies import HANDLE_ROLES, case_is_visible
+    from .policies import HANDLE_ROLES, actor_is_partner, case_is_visible
 
     code = case.region_id or ""
     areas = {code, f"{code[:4]}00", f"{code[:2]}0000"}
@@ -219,7 +294,12 @@ def case_handler_choices(*, case: Case, limit: int = 300) -> list[Any]:
     )
     out = []
     for user in users[: limit * 3]:
-        if set(user.roles or []) & HANDLE_ROLES and case_is_visible(actor_for(user), case):
+        candidate = actor_for(user)
+        if (
+            set(user.roles or []) & HANDLE_ROLES
+            and not actor_is_partner(candidate)
+            and case_is_visible(candidate, case)
+        ):
             out.append(user)
     return out[:limit]
 

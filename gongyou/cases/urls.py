@@ -10,6 +10,8 @@ urlpatterns = [
     path("new/claimant-row/", views.claimant_row, name="claimant_row"),
     path("new/employers/", views.employer_search, name="employer_search"),
     path("new/respondent-row/", views.respondent_row, name="respondent_row"),
+    path("new/projects/", views.project_search, name="project_search"),
+    path("new/project-pick/", views.project_pick, name="project_pick"),
     path("<int:case_id>/", views.case_detail_page, name="detail"),
     path("<int:case_id>/transition/", views.case_transition_page, name="transition"),
     path("<int:case_id>/assign/", views.case_assign_page, name="assign"),
@@ -45,4 +47,8 @@ urlpatterns = [
         name="notification_read",
     ),
     path("employer/<int:employer_id>/", views.employer_cases_page, name="employer_cases"),
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("projects/", views.project_list_page, name="projects"),
+    path("projects/<int:project_id>/", views.project_detail_page, name="project"),
+    path("projects/<int:project_id>/arrears-flag/", views.project_flag_page, name="project_flag"),
 ]

@@ -33,12 +33,13 @@ from gongyou.regions.selectors import region_label
 from gongyou.stations.selectors import station_list
 from gongyou.workers.selectors import worker_get, worker_list
 
-from .deadlines import RULES
+from .deadlines import PACKAGE_YEARS, RULES
 from .enums import TRANSITIONS, CaseStatus, DeadlineStatus, DeadlineUnit
 from .forms import (
     RESPONDENT_ROLES,
     AssignForm,
     AttachmentForm,
+    CalendarDayForm,
     CaseIntakeForm,
     CaseQueueForm,
     ClaimantAddForm,
@@ -49,30 +50,47 @@ from .forms import (
     NotificationFilterForm,
     OrganisationForm,
     OutcomeForm,
+    ProjectFilterForm,
+    ProjectFlagForm,
     TransitionForm,
     VersionForm,
     parse_claimant_lines,
     worker_search_filter,
 )
 from .models import Case
-from .policies import HANDLE_ROLES, INTAKE_ROLES, case_require_can_intake
+from .policies import (
+    CALENDAR_ROLES,
+    HANDLE_ROLES,
+    INTAKE_ROLES,
+    actor_is_partner,
+    calendar_require_can_edit,
+    case_can_manage,
+    case_require_can_intake,
+)
 from .selectors import (
     CaseFilter,
+    ProjectFilter,
     attachment_list,
+    calendar_day_list,
     case_detail,
     case_get,
     case_handler_choices,
     case_organisation_choices,
     case_queue,
     case_queue_counts,
+    deadlines_missing_calendar_count,
     employer_cases,
     near_days,
     notification_list,
+    project_cases,
+    project_get,
+    project_list,
 )
 from .services import (
     CaseChanged,
     attachment_add,
     attachment_open,
+    calendar_day_set,
     case_assign,
     case_intake,
     case_note,
@@ -84,6 +102,7 @@ from .services import (
     deadline_extend,
     deadline_meet,
     notification_mark_read,
+    project_set_arrears_flag,
 )
 
 PAGE_SIZE = 50
@@ -138,6 +157,7 @@ def case_queue_page(request: HttpRequest) -> HttpResponse:
         "rows": _case_rows(page.object_list),
         "counts": case_queue_counts(actor=actor),
         "can_intake": bool(actor.roles & INTAKE_ROLES),
+        "can_calendar": bool(actor.roles & CALENDAR_ROLES),
         "export_query": list_query(request.GET, kind="cases"),
     }
     return render(request, template_for(request, "cases/queue.html", "results"), context)
@@ -248,10 +268,14 @@ def case_intake_page(request: HttpRequest) -> HttpResponse:
                 for ln, e in line_errors
             ),
         )
+    picked = None
+    if request.method == "POST" and str(request.POST.get("project_id", "")).isdigit():
+        picked = project_list(actor=actor).filter(pk=request.POST["project_id"]).first()
     context = {
         "form": form,
         "claimants": claimants,
         "respondents": respondents,
+        "picked_project": picked,
         "roles": RESPONDENT_ROLES,
         "claimants_missing": bool(error and "claimants" in error.fields),
         "station_fixed": fixed,
@@ -310,6 +334,29 @@ def respondent_row(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@never_cache
+@require_POST
+def project_search(request: HttpRequest) -> HttpResponse:
+    """Existing-project search on the intake page (part of the name), so that repeated cases on
+    one site count against one project."""
+    actor = actor_for(request.user)
+    q = request.POST.get("project_q", "").strip()[:100]
+    found = (
+        list(project_list(actor=actor, filters=ProjectFilter(name=q))[:SEARCH_RESULTS]) if q else []
+    )
+    return render(request, "cases/intake.html#project_results", {"q": q, "found": found})
+
+
+@login_required
+@never_cache
+@require_POST
+def project_pick(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request.user)
+    project = project_get(actor=actor, project_id=request.POST.get("project_id"))  # type: ignore[arg-type]
+    return render(request, "cases/intake.html#project_pick", {"picked_project": project})
+
+
 # --- case page ------------------------------------------------------------------------------
 
 
@@ -344,12 +391,16 @@ def _deadline_rows(case: Case, can_handle: bool, **forms: Any) -> list[dict[str,
 
 
 def _detail_context(actor: Actor, case: Case, **forms: Any) -> dict[str, Any]:
-    """The case page. `forms` holds the one form that was posted and failed (by name)."""
+    """The case page. `forms` holds the one form that was posted and failed (by name).
+
+    `can_handle`: deadlines (a referred partner department's handlers too); `can_manage`:
+    status, assignment, transfer, referral, claimants and outcomes (the handling side)."""
     can_handle = bool(actor.roles & HANDLE_ROLES)
+    can_manage = case_can_manage(actor)
     moves = [
         (to, CaseStatus(to).label)
         for to, roles in TRANSITIONS.get(case.status, {}).items()
-        if actor.roles & roles
+        if actor.roles & roles and not actor_is_partner(actor)
     ]
     initial = {"initial": {"version": case.version}}
     context: dict[str, Any] = {
@@ -357,10 +408,15 @@ def _detail_context(actor: Actor, case: Case, **forms: Any) -> dict[str, Any]:
         "region": region_label(case.region_id),
         "moves": moves,
         "can_handle": can_handle,
+        "can_manage": can_manage,
+        "is_partner": actor_is_partner(actor),
         "can_note": bool(actor.roles & (HANDLE_ROLES | INTAKE_ROLES)),
         "deadlines": _deadline_rows(case, can_handle, **forms),
         "claimants": [],
         "timeline": list(reversed(case.events.all())),
+        "projects": list(
+            {r.project_id: r.project for r in case.respondents.all() if r.project}.values()
+        ),
         "note_form": forms.get("note_form") or NoteForm(),
         "attachments": list(attachment_list(actor=actor, case=case)),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
@@ -372,7 +428,7 @@ def _detail_context(actor: Actor, case: Case, **forms: Any) -> dict[str, Any]:
     outcome_for = forms.get("outcome_claimant")
     for c in case.claimants.all():
         form = None
-        if can_handle:
+        if can_manage:
             form = (
                 forms["outcome_form"]
                 if outcome_for == c.pk
@@ -388,7 +444,7 @@ def _detail_context(actor: Actor, case: Case, **forms: Any) -> dict[str, Any]:
                 )
             )
         context["claimants"].append((c, form))
-    if can_handle:
+    if can_manage:
         users = [(u.pk, f"{u} · {u.organisation}") for u in case_handler_choices(case=case)]
         context["assign_form"] = forms.get("assign_form") or AssignForm(users=users, **initial)
         context["transfer_form"] = forms.get("transfer_form") or _org_form(actor, "tf", case)
@@ -754,5 +810,117 @@ def employer_cases_page(request: HttpRequest, employer_id: int) -> HttpResponse:
         "rows": _case_rows(cases[:EMPLOYER_CASES]),
         "total": cases.count(),
         "limit": EMPLOYER_CASES,
+        "projects": list(
+            project_list(actor=actor, filters=ProjectFilter(employer_id=employer.pk))[
+                :EMPLOYER_CASES
+            ]
+        ),
     }
     return render(request, template_for(request, "cases/employer_cases.html", "history"), context)
+
+
+# --- construction projects ------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def project_list_page(request: HttpRequest) -> HttpResponse:
+    """Construction projects named in cases; `flagged` is the early-warning list."""
+    actor = actor_for(request.user)
+    form = ProjectFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    filters = ProjectFilter(
+        name=data.get("name") or None,
+        region=data.get("region") or None,
+        flagged=True if data.get("flagged") else None,
+    )
+    page = Paginator(project_list(actor=actor, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(p, region_label(p.region_id)) for p in page.object_list],
+    }
+    return render(request, template_for(request, "cases/projects.html", "results"), context)
+
+
+def _project_context(actor: Actor, project: Any, **extra: Any) -> dict[str, Any]:
+    cases = project_cases(actor=actor, project=project)
+    return {
+        "project": project,
+        "region": region_label(project.region_id),
+        "subcontractors": list(project.subcontractors.all()),
+        "rows": _case_rows(cases[:EMPLOYER_CASES]),
+        "total": cases.count(),
+        "limit": EMPLOYER_CASES,
+        "can_flag": bool(actor.roles & HANDLE_ROLES),
+        "flag_form": extra.get("flag_form") or ProjectFlagForm(),
+    }
+
+
+@login_required
+@never_cache
+@require_GET
+def project_detail_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    """A project: its general contractor and subcontractors, the warning, and its cases."""
+    actor = actor_for(request.user)
+    project = project_get(actor=actor, project_id=project_id)
+    return render(request, "cases/project_detail.html", _project_context(actor, project))
+
+
+@login_required
+@require_POST
+def project_flag_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Flag or clear a project's wage-arrears warning, with a reason (handlers and admins)."""
+    actor = actor_for(request.user)
+    project = project_get(actor=actor, project_id=project_id)
+    form = ProjectFlagForm(request.POST)
+    flagged = request.POST.get("flagged") == "1"
+    if form.is_valid():
+        try:
+            project_set_arrears_flag(
+                actor=actor, project=project, flagged=flagged, reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(
+                request, _("Flagged for wage arrears.") if flagged else _("Flag cleared.")
+            )
+            return redirect("cases:project", project_id=project.pk)
+    return render(
+        request, "cases/project_detail.html", _project_context(actor, project, flag_form=form)
+    )
+
+
+# --- the holiday calendar -------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """System admins enter the State Council's annual holiday notice, one day at a time, for
+    years the chinesecalendar package does not cover (or to correct it)."""
+    actor = actor_for(request.user)
+    calendar_require_can_edit(actor)
+    form = CalendarDayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            day = calendar_day_set(actor=actor, **form.service_data())
+        except ValidationFailed as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("%(d)s saved.") % {"d": day.date.isoformat()})
+            return redirect("cases:calendar")
+    context = {
+        "form": form,
+        "days": list(calendar_day_list()[:1000]),
+        "package_first": PACKAGE_YEARS.start,
+        "package_last": PACKAGE_YEARS.stop - 1,
+        "missing_deadlines": deadlines_missing_calendar_count(),
+    }
+    return render(request, "cases/calendar.html", context)

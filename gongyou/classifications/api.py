@@ -1,8 +1,8 @@
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from gongyou.core.api import ERRORS
+from gongyou.core.api import ERRORS, LimitOffsetPagination
 
 from .enums import EducationLevel, EmploymentForm, Industry, SkillLevel
 from .selectors import occupation_list

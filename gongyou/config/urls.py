@@ -25,5 +25,6 @@ urlpatterns = [
     path("ops/", include("gongyou.ops.urls")),
     path("imports/", include("gongyou.imports.urls")),
     path("exports/", include("gongyou.exports.urls")),
+    path("privacy/", include("gongyou.privacy.urls")),
     path("", include("gongyou.core.urls")),
 ]

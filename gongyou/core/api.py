@@ -5,10 +5,13 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination as NinjaLimitOffsetPagination
 from ninja.renderers import JSONRenderer
 from ninja.security import SessionAuth
+from pydantic import Field
 
 from .errors import ApplicationError
 
@@ -117,3 +120,18 @@ ERRORS: dict[int, Any] = {
     409: ErrorOut,
     422: ErrorOut,
 }
+
+
+# Rows a list may skip: more than any table holds, and well inside the databases' 64-bit OFFSET.
+MAX_OFFSET = 10**12
+
+
+class LimitOffsetPagination(NinjaLimitOffsetPagination):
+    """ninja's `{items, count}` limit/offset pagination with a bounded `offset`: a huge one is a
+    clear 422 naming the field, not a database overflow (500). Every list route uses this one."""
+
+    class Input(Schema):
+        limit: int = Field(
+            ninja_settings.PAGINATION_PER_PAGE, ge=1, le=ninja_settings.PAGINATION_MAX_LIMIT
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)

@@ -4,10 +4,10 @@ from urllib.parse import quote
 from django.http import FileResponse, HttpRequest
 from django.views.decorators.cache import never_cache
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gongyou.accounts.policies import actor_for
-from gongyou.core.api import ERRORS
+from gongyou.core.api import ERRORS, LimitOffsetPagination
 
 from . import selectors, services
 from .models import ExportJob

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -162,6 +162,17 @@ def _sha256(path: Path) -> str:
 
 def _write(job: ExportJob, actor: Actor, out: IO[bytes]) -> int:
     columns, sources, rows = export_rows(actor=actor, job=job)
+    try:
+        return _write_rows(job, columns, sources, rows, out)
+    finally:
+        # End the database cursor now, also on failure: on SQLite a connection with an open read
+        # cursor cannot write (the job's failed state) once another connection has written.
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+
+
+def _write_rows(job: ExportJob, columns: Any, sources: list[str], rows: Any, out: IO[bytes]) -> int:
     convert = writers.RowConverter(
         columns,
         sources,
@@ -171,7 +182,15 @@ def _write(job: ExportJob, actor: Actor, out: IO[bytes]) -> int:
     )
 
     def progress(count: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(row_count=count)
+        # Progress is for display only and must never fail the export. On SQLite this write
+        # shares its connection with the open read cursor of the rows, and SQLite refuses it
+        # (SQLITE_BUSY_SNAPSHOT, "database is locked") whenever any other connection has written
+        # since the export began (a visit logged, a worker's heartbeat): the count then shows
+        # when the export completes.
+        try:
+            ExportJob.objects.filter(pk=job.pk).update(row_count=count)
+        except OperationalError:
+            logger.info("export %s: progress not recorded (database busy)", job.pk)
 
     if job.format == ExportFormat.PARQUET:
         return writers.write_parquet(
@@ -272,6 +291,45 @@ def export_run(*, job_id: int) -> ExportJob | None:
                 sha256="",
             )
         return job
+
+
+def _remove_unfinished_files(job: ExportJob) -> None:
+    """Files of this job that no completed state points at: a killed run's `.part` file, or a
+    file renamed into place just before the run died (before it was recorded)."""
+    directory = exports_dir()
+    if not directory.is_dir():
+        return
+    for leftover in directory.glob(f"{job.pk}-*"):
+        if leftover.name != job.file_name:
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+@transaction.atomic
+def export_interrupted(*, job_id: int) -> ExportJob | None:
+    """The worker running this job died (gongyou/ops/taskworkers.py found it): a `running` job
+    goes back to `pending` (through `failed`, the lifecycle's only way back) and its partial
+    file is removed, so the re-queued task writes the whole file again. Other states are left
+    as they are; returns the job (None if it no longer exists)."""
+    job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
+    if job is None:
+        return None
+    if job.status == ExportStatus.RUNNING:
+        job = export_transition(
+            job=job,
+            to=ExportStatus.FAILED,
+            error=_("The export was interrupted (the worker stopped); retry it."),
+            finished_at=timezone.now(),
+            file_name="",
+            size=0,
+            sha256="",
+        )
+        job = export_transition(
+            job=job, to=ExportStatus.PENDING, error="", row_count=0, finished_at=None
+        )
+    if job.status in (ExportStatus.PENDING, ExportStatus.FAILED):
+        _remove_unfinished_files(job)
+    return job
 
 
 @transaction.atomic

@@ -159,11 +159,29 @@ def write_xlsx(
     wb = Workbook(write_only=True)
     try:
         count = _xlsx_rows(wb, header, rows, convert, progress, sheet_title, per_sheet)
-        wb.save(out)
+        _xlsx_save(wb, out)
     except BaseException:
         _xlsx_discard(wb)
         raise
     return count
+
+
+def _xlsx_save(wb: Any, out: IO[bytes]) -> None:
+    """`Workbook.save` (openpyxl's save_workbook), but closing the zip archive on failure too:
+    left to the garbage collector, a failed archive (a full disk) would try to write its end
+    record into the export file after it was closed and removed."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True)
+    wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
+    try:
+        ExcelWriter(wb, archive).save()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            archive.close()
+        raise
 
 
 def _xlsx_rows(

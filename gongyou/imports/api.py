@@ -1,10 +1,10 @@
 from django.http import HttpRequest
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gongyou.accounts.policies import actor_for
-from gongyou.core.api import ERRORS
+from gongyou.core.api import ERRORS, LimitOffsetPagination
 
 from . import selectors, services
 from .schemas import ImportErrorRead, ImportRead

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportsConfig(AppConfig):
-    """Bulk imports of workers, stations and visits from CSV and Excel files."""
+    """Bulk imports of workers, stations, visits and settlement histories from CSV and Excel files."""
 
     name = "gongyou.imports"
     label = "imports"

@@ -131,6 +131,53 @@ def date(value: Any) -> dt.date | None:
     )
 
 
+_MONTH_PATTERNS = [
+    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月?$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+]
+
+
+def date_or_month(value: Any) -> dt.date | None:
+    """A date as `date` reads it, or a month — 2024-05, 2024/5, 2024.05, 202405, 2024年5月, a
+    six-digit number cell — as the first day of that month (social-insurance records are kept
+    by month, and spells count calendar months, so any day of the month means the same)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        number = int(value)
+        # A six-digit number is YYYYMM: as an Excel serial it would be a day after the year 2450.
+        if 100_000 <= number <= 999_999:
+            return _month(str(number)[:4], str(number)[4:], str(number))
+        return date(value)
+    if isinstance(value, str):
+        raw = _SPACE_RUNS.sub("", unicodedata.normalize("NFKC", text(value)))
+        for pattern in _MONTH_PATTERNS:
+            match = pattern.match(raw)
+            if match:
+                return _month(match.group(1), match.group(2), raw)
+    try:
+        return date(value)
+    except CellError as exc:
+        raise CellError(
+            exc.code,
+            _(
+                "“%(v)s” is not a date or a month. Use 2024-05-01, 2024/5/1, 20240501, "
+                "2024年5月1日, or a month: 2024-05, 202405, 2024年5月."
+            )
+            % {"v": text(value)[:30]},
+        ) from exc
+
+
+def _month(year: str, month: str, shown: str) -> dt.date:
+    try:
+        return dt.date(int(year), int(month), 1)
+    except ValueError:
+        raise CellError(
+            "invalid_date", _("“%(v)s” is not a month (year and month 1–12).") % {"v": shown[:30]}
+        ) from None
+
+
 def _serial(number: float) -> dt.date:
     if not 1 <= number < 2_958_466:  # Excel's range: 1900-01-01 … 9999-12-31
         raise CellError("invalid_date", _("%(v)s is not a date.") % {"v": number})

@@ -16,9 +16,11 @@ from gongyou.classifications.enums import (
     Industry,
     SkillLevel,
 )
+from gongyou.settlement.enums import ContributionKind, Tenure
 from gongyou.stations.enums import ServiceType, StationType
 
 from .cells import label_key
+from .enums import HistoryRecord
 
 SYNONYMS: dict[str, dict[str, Any]] = {
     "education": {
@@ -91,6 +93,52 @@ SYNONYMS: dict[str, dict[str, Any]] = {
         "急救": "first_aid",
         "心理咨询": "psychological_support",
     },
+    "record": {
+        "社保": "contribution",
+        "社会保险": "contribution",
+        "参保": "contribution",
+        "缴费": "contribution",
+        "社保缴费": "contribution",
+        "参保缴费": "contribution",
+        "缴纳": "contribution",
+        "insurance": "contribution",
+        "social_insurance": "contribution",
+        "居住": "residence",
+        "居住记录": "residence",
+        "居住情况": "residence",
+        "住所": "residence",
+    },
+    "insurance": {
+        "养老": "pension",
+        "职工养老": "pension",
+        "医疗": "medical",
+        "医保": "medical",
+        "职工医保": "medical",
+        "失业": "unemployment",
+        "工伤": "work_injury",
+        "work injury": "work_injury",
+        "生育": "maternity",
+        "公积金": "housing_fund",
+        "住房公积金": "housing_fund",
+    },
+    "tenure": {
+        "自有": "owned",
+        "自购": "owned",
+        "自购房": "owned",
+        "购房": "owned",
+        "产权房": "owned",
+        "自有房": "owned",
+        "租赁": "rented",
+        "租房": "rented",
+        "租住": "rented",
+        "rent": "rented",
+        "宿舍": "dormitory",
+        "集体宿舍": "dormitory",
+        "员工宿舍": "dormitory",
+        "dorm": "dormitory",
+        "借住": "other",
+        "其他": "other",
+    },
 }
 ENUMS: dict[str, type[models.Choices]] = {
     "education": EducationLevel,
@@ -100,6 +148,9 @@ ENUMS: dict[str, type[models.Choices]] = {
     "cert_kind": CertificateKind,
     "type": StationType,
     "service": ServiceType,
+    "record": HistoryRecord,
+    "insurance": ContributionKind,
+    "tenure": Tenure,
 }
 
 

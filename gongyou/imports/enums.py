@@ -8,6 +8,17 @@ class ImportKind(models.TextChoices):
     WORKERS = "workers", _("Workers (with certificates)")
     STATIONS = "stations", _("Service stations")
     VISITS = "visits", _("Service visits")
+    SETTLEMENT_HISTORY = (
+        "settlement-history",
+        _("Settlement histories (social insurance and residence)"),
+    )
+
+
+class HistoryRecord(models.TextChoices):
+    """What one row of a settlement-history file records (the `record` column)."""
+
+    CONTRIBUTION = "contribution", _("Social-insurance contribution")
+    RESIDENCE = "residence", _("Residence")
 
 
 class ImportStatus(models.TextChoices):

@@ -10,7 +10,7 @@ from .enums import ImportKind, ImportStatus
 
 
 class ImportJob(models.Model):
-    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=ImportKind.choices)
     status = models.CharField(
         _("status"),
         max_length=16,

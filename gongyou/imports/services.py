@@ -25,6 +25,7 @@ from gongyou.accounts.policies import Actor, Capability, actor_for
 from gongyou.core.audit import audit_record
 from gongyou.core.errors import Conflict, FieldErrors, NotFound
 
+from . import history
 from . import rows as processors
 from .enums import TRANSITIONS, ImportKind, ImportStatus
 from .models import ImportJob, ImportRowError
@@ -46,7 +47,12 @@ KIND_CAPABILITY = {
     ImportKind.WORKERS: Capability.EDIT_WORKERS,
     ImportKind.STATIONS: Capability.MANAGE_STATIONS,
     ImportKind.VISITS: Capability.LOG_VISITS,
+    # The settlement app's gate for histories: staff who may edit workers (history_can_edit).
+    ImportKind.SETTLEMENT_HISTORY: Capability.EDIT_WORKERS,
 }
+# Kinds processed outside `rows` (their own module), beside the ones `rows` registers.
+PROCESSORS = {**processors.PROCESSORS, ImportKind.SETTLEMENT_HISTORY: history.process_history}
+KEYS = {**processors.KEYS, ImportKind.SETTLEMENT_HISTORY: history.history_keys}
 
 
 class ImportTransitionNotAllowed(Conflict):
@@ -89,7 +95,11 @@ def import_create(
     errors = FieldErrors()
     kind = str(kind or "")
     if kind not in ImportKind.values:
-        errors.add("kind", "invalid_choice", _("Choose workers, stations or visits."))
+        errors.add(
+            "kind",
+            "invalid_choice",
+            _("Choose workers, stations, visits or settlement histories."),
+        )
     else:
         actor.require(KIND_CAPABILITY[ImportKind(kind)])
     name = os.path.basename(str(getattr(upload, "name", "") or "")).strip()[:200]
@@ -335,8 +345,8 @@ def _run(job: ImportJob, *, token: str, progress: Callable[[ImportJob], None] | 
     index = header_index(job.kind)
     actor = actor_for(job.created_by)
     ctx = processors.Context(actor=actor, labels=headers.labels)
-    process = processors.PROCESSORS[job.kind]
-    keys = processors.KEYS[job.kind]
+    process = PROCESSORS[job.kind]
+    keys = KEYS[job.kind]
 
     def batches() -> Iterator[tuple[Batch, int]]:
         position, row_number = 0, 1

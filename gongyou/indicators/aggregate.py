@@ -73,8 +73,11 @@ def by_measures(
     columns: list[Column],
     measures: Mapping[str, Aggregate],
     derive: Callable[[dict[str, Any]], None] | None = None,
+    additive: bool = False,
 ) -> Table:
-    """One column per aggregate (e.g. open, overdue, closed), one row per child region."""
+    """One column per aggregate (e.g. open, overdue, closed), one row per child region.
+    `additive`: every measure is a plain count (no DISTINCT, no average, no decimal sum), so
+    the total is the sum of the region rows and needs no second query."""
     qs = in_region(qs, ctx, region_field)
     by_area: dict[str, dict[str, Any]] = {}
     if ctx.has_children:
@@ -82,8 +85,11 @@ def by_measures(
             _area_rows(qs, ctx, region_field).values("_area").annotate(**measures).order_by()
         ):
             by_area[row["_area"]] = {k: _number(row[k]) or 0 for k in measures}
-    total_row = qs.aggregate(**measures)
-    total = {k: _number(total_row[k]) or 0 for k in measures}
+    if additive and ctx.has_children:
+        total = {k: sum(values[k] for values in by_area.values()) for k in measures}
+    else:
+        total_row = qs.aggregate(**measures)
+        total = {k: _number(total_row[k]) or 0 for k in measures}
     return _finish(ctx, columns, by_area, total, derive)
 
 

@@ -1,7 +1,8 @@
 """Rollups: visit counts per day, county, station type and service, and registered workers per
-county and attribute, kept current by the `indicators_refresh` task so that dashboards never
-scan the visits or workers tables at national scale (docs/decisions/0010). They hold no
-personal data and are derived only: recomputing them from the records gives the same rows."""
+county and attribute, kept current by the `indicators_refresh` (full, daily) and
+`indicators_catch_up` (every few minutes) tasks so that dashboards never scan the visits or
+workers tables at national scale (docs/decisions/0010). They are derived only: recomputing
+them from the records gives the same rows."""
 
 from __future__ import annotations
 
@@ -51,14 +52,54 @@ class WorkerRollup(models.Model):
         return f"{self.day} {self.region} {self.dimension}={self.value}: {self.workers}"
 
 
+class WorkerRollupEntry(models.Model):
+    """One registered worker as the worker rollup counts them (region and attributes at the last
+    refresh or catch-up), so that a catch-up can take a changed worker out of the rows it was
+    counted in and add it to its new ones. Holds no name, ID number or contact."""
+
+    worker_id = models.BigIntegerField(_("worker"), primary_key=True)
+    region = models.CharField(_("region"), max_length=6)
+    sex = models.CharField(_("sex"), max_length=1, blank=True)
+    birth_date = models.DateField(_("birth date"))
+    education = models.CharField(_("education"), max_length=24, blank=True)
+    industry = models.CharField(_("industry"), max_length=24, blank=True)
+    employment_form = models.CharField(_("employment form"), max_length=24, blank=True)
+    migration_scope = models.CharField(_("migration"), max_length=24, blank=True)
+
+    class Meta:
+        verbose_name = _("worker rollup entry")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.region}"
+
+
+class StationRollupEntry(models.Model):
+    """A station's region and type as the visit rollup counts its visits, so that a catch-up
+    notices a station moved or retyped since (its visits then count elsewhere)."""
+
+    station_id = models.BigIntegerField(_("station"), primary_key=True)
+    region = models.CharField(_("region"), max_length=6)
+    station_type = models.CharField(_("station type"), max_length=20)
+
+    class Meta:
+        verbose_name = _("station rollup entry")
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.region} {self.station_type}"
+
+
 class RollupState(models.Model):
-    """When a rollup was last recomputed: days before `complete_before` are complete in it."""
+    """When a rollup was last recomputed and up to where it counts the records."""
 
     name = models.CharField(_("name"), max_length=40, unique=True)
     refreshed_at = models.DateTimeField(_("refreshed at"))
+    # Workers: the day the rollup counts the stock as of (age bands are that day's).
     complete_before = models.DateField(_("complete before"))
-    # Workers: the highest worker id counted; newer rows are counted directly (by primary key).
+    # The highest record id counted (visits or workers); newer rows are counted directly, by
+    # primary key, so a read scans only what arrived since the last refresh or catch-up.
     high_water = models.BigIntegerField(_("highest id counted"), null=True, blank=True)
+    # Workers: changes made from this moment on are folded in by the next catch-up.
+    changes_since = models.DateTimeField(_("changes since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rollup state")

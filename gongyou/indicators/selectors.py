@@ -5,7 +5,7 @@ starts from the owning app's policy."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -87,24 +87,23 @@ def indicator_table(*, ctx: Context, indicator: Indicator, published: bool = Fal
 
 
 def visits_daily(*, ctx: Context) -> list[tuple[dt.date, int]]:
-    """Visits per calendar day in the period (one GROUP BY), days without visits as 0."""
+    """Visits per calendar day in the period, days without visits as 0: the rollup's days plus
+    the visits above its high-water mark (one GROUP BY each), or all counted directly."""
     counts: dict[dt.date, int] = {}
-    direct_ctx = ctx
-    limit = rollups.complete_before() if rollups.can_use(ctx) else None
-    if limit is not None and limit > ctx.start:
-        counts.update(rollups.visit_rollup_daily(ctx, limit_day=limit))
-        direct_ctx = replace(ctx, start=limit)
-    if direct_ctx.start <= ctx.end:
-        start, end = period_bounds(direct_ctx)
-        qs = in_region(
-            visits_visible_to(ctx.actor).filter(at__gte=start, at__lt=end),
-            ctx,
-            "station__region_id",
-        )
-        for row in (
-            qs.annotate(day=TruncDate("at")).values("day").annotate(n=Count("id")).order_by()
-        ):
-            counts[row["day"]] = counts.get(row["day"], 0) + row["n"]
+    start, end = period_bounds(ctx)
+    direct = visits_visible_to(ctx.actor).filter(at__gte=start, at__lt=end)
+    state = rollups.visit_rollup_state(ctx)
+    if state is not None:
+        counts.update(rollups.visit_rollup_daily(ctx))
+        direct = direct.filter(pk__gt=state.high_water)
+    for row in (
+        in_region(direct, ctx, "station__region_id")
+        .annotate(day=TruncDate("at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts[row["day"]] = counts.get(row["day"], 0) + row["n"]
     return [
         (ctx.start + dt.timedelta(days=i), counts.get(ctx.start + dt.timedelta(days=i), 0))
         for i in range(ctx.days)

@@ -2,10 +2,10 @@
 
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gongyou.accounts.policies import actor_for
-from gongyou.core.api import ERRORS
+from gongyou.core.api import ERRORS, LimitOffsetPagination
 from gongyou.core.errors import NotFound
 from gongyou.regions.selectors import region_label
 
@@ -23,14 +23,14 @@ from .schemas import (
     FollowUpAnswerIn,
     FollowUpFilterIn,
     FollowUpRead,
+    JobReferralFilterIn,
+    JobReferralRead,
+    JobReferralTransitionIn,
     JobsRowRead,
     PlacementCreate,
     PlacementFilterIn,
     PlacementRead,
     ReferralCreate,
-    ReferralFilterIn,
-    ReferralRead,
-    ReferralTransitionIn,
     SeekerIn,
     SeekerRead,
     VacancyCreate,
@@ -142,7 +142,7 @@ def rank_worker_vacancies(request: HttpRequest, worker_id: int, limit: int = 50)
     ]
 
 
-@router.post("/referrals", response={201: ReferralRead, **ERRORS})
+@router.post("/referrals", response={201: JobReferralRead, **ERRORS})
 def create_referral(request: HttpRequest, payload: ReferralCreate) -> tuple[int, object]:
     actor = actor_for(request.user)
     vacancy = selectors.vacancy_get(actor=actor, vacancy_id=payload.vacancy_id or 0)
@@ -159,22 +159,22 @@ def create_referral(request: HttpRequest, payload: ReferralCreate) -> tuple[int,
     return 201, selectors.referral_get(actor=actor, referral_id=referral.pk)
 
 
-@router.get("/referrals", response={200: list[ReferralRead], **ERRORS})
+@router.get("/referrals", response={200: list[JobReferralRead], **ERRORS})
 @paginate(LimitOffsetPagination)
-def list_referrals(request: HttpRequest, filters: Query[ReferralFilterIn]):
+def list_referrals(request: HttpRequest, filters: Query[JobReferralFilterIn]):
     return selectors.referral_list(
         actor=actor_for(request.user), filters=selectors.ReferralFilter(**filters.model_dump())
     )
 
 
-@router.get("/referrals/{referral_id}", response={200: ReferralRead, **ERRORS})
+@router.get("/referrals/{referral_id}", response={200: JobReferralRead, **ERRORS})
 def get_referral(request: HttpRequest, referral_id: int) -> object:
     return selectors.referral_get(actor=actor_for(request.user), referral_id=referral_id)
 
 
-@router.post("/referrals/{referral_id}/transition", response={200: ReferralRead, **ERRORS})
+@router.post("/referrals/{referral_id}/transition", response={200: JobReferralRead, **ERRORS})
 def transition_referral(
-    request: HttpRequest, referral_id: int, payload: ReferralTransitionIn
+    request: HttpRequest, referral_id: int, payload: JobReferralTransitionIn
 ) -> object:
     actor = actor_for(request.user)
     referral = selectors.referral_get(actor=actor, referral_id=referral_id)

@@ -201,7 +201,7 @@ class ReferralCreate(Schema):
     note: str = ""
 
 
-class ReferralTransitionIn(Schema):
+class JobReferralTransitionIn(Schema):
     to_status: str
     reason: str = ""
     version: int
@@ -209,7 +209,7 @@ class ReferralTransitionIn(Schema):
     monthly_wage: int | None = None
 
 
-class ReferralRead(Schema):
+class JobReferralRead(Schema):
     id: int
     vacancy_id: int
     vacancy_title: str
@@ -245,7 +245,7 @@ class ReferralRead(Schema):
         return obj.worker.phone_masked
 
 
-class ReferralFilterIn(Schema):
+class JobReferralFilterIn(Schema):
     status: str | None = None
     open_only: bool = False
     vacancy_id: int | None = None

@@ -63,7 +63,7 @@ def vacancy_list(*, actor: Actor, filters: VacancyFilter | None = None) -> Query
     if f.region:
         qs = qs.filter(region_range_q("region_id", region_prefix(f.region)))
     if f.occupation:
-        qs = qs.filter(occupation_id__startswith=f.occupation)
+        qs = qs.filter(occupation__code__startswith=f.occupation)
     if f.employer_id:
         qs = qs.filter(employer_id=f.employer_id)
     if f.wage_at_least:

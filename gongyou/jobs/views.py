@@ -60,6 +60,7 @@ from .policies import (
     is_officer,
     jobs_roles,
     vacancy_can_see_candidates,
+    vacancy_require_can_edit,
     vacancy_require_can_post,
 )
 
@@ -146,6 +147,7 @@ def vacancy_create_page(request: HttpRequest) -> HttpResponse:
 def vacancy_edit_page(request: HttpRequest, vacancy_id: int) -> HttpResponse:
     actor = actor_for(request.user)
     vacancy = selectors.vacancy_get(actor=actor, vacancy_id=vacancy_id)
+    vacancy_require_can_edit(actor, vacancy)  # the form only for those who may save it
     initial = {
         "employer_id": vacancy.employer_id,
         "title": vacancy.title,

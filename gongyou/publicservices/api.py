@@ -1,18 +1,24 @@
-"""Public-services API: the catalogue, family members, what a worker can use, referrals."""
+"""Public-services API: the catalogue, family members, what a worker can use, referrals, and
+integration activities with their registrations, attendance and feedback."""
 
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gongyou.accounts.policies import actor_for
-from gongyou.core.api import ERRORS
+from gongyou.core.api import ERRORS, LimitOffsetPagination
 from gongyou.core.errors import FieldError, ValidationFailed
 
 from . import selectors, services
 from .schemas import (
+    ActivityFilterIn,
+    ActivityIn,
+    ActivityPatch,
+    ActivityRead,
+    ActivityTransitionIn,
     CatalogueFilterIn,
     FamilyMemberIn,
     FamilyMemberPatch,
@@ -23,6 +29,10 @@ from .schemas import (
     ReferralFilterIn,
     ReferralRead,
     ReferralTransitionIn,
+    RegistrationCreateIn,
+    RegistrationFeedbackIn,
+    RegistrationRead,
+    RegistrationTransitionIn,
     ServiceVersionIn,
     ServiceVersionPatch,
     ServiceVersionRead,
@@ -214,3 +224,143 @@ def transition_referral(
     )
     referral = selectors.referral_get(actor=actor, referral_id=referral_id)
     return selectors.referral_read(actor=actor, referral=referral)
+
+
+# -- integration activities ------------------------------------------------------------------
+
+
+class _ReadPage:
+    """A queryset whose page is turned into read dicts only after the paginator slices it, so a
+    page of 100 costs its own reads, not one per activity of the whole list."""
+
+    def __init__(self, qs: Any, read: Any) -> None:
+        self.qs, self.read = qs, read
+
+    def __len__(self) -> int:
+        return int(self.qs.count())
+
+    def __getitem__(self, page: slice) -> list[Any]:
+        return [self.read(item) for item in self.qs[page]]
+
+
+@router.get("/public-activities", response={200: list[ActivityRead], **ERRORS})
+@paginate(LimitOffsetPagination)
+def list_public_activities(request: HttpRequest, filters: Query[ActivityFilterIn]):
+    actor = actor_for(request.user)
+    qs = selectors.activity_list_counted(
+        actor=actor, filters=selectors.ActivityFilter(**filters.model_dump())
+    )
+    return _ReadPage(qs, lambda a: selectors.activity_read(actor=actor, activity=a))
+
+
+@router.post("/public-activities", response={201: ActivityRead, **ERRORS})
+def create_public_activity(request: HttpRequest, payload: ActivityIn) -> tuple[int, Any]:
+    actor = actor_for(request.user)
+    activity = services.activity_create(actor=actor, data=payload.model_dump())
+    activity = selectors.activity_get(actor=actor, activity_id=activity.pk)
+    return 201, selectors.activity_read(actor=actor, activity=activity)
+
+
+@router.get("/public-activities/{activity_id}", response={200: ActivityRead, **ERRORS})
+def get_public_activity(request: HttpRequest, activity_id: int) -> Any:
+    actor = actor_for(request.user)
+    activity = selectors.activity_get(actor=actor, activity_id=activity_id)
+    return selectors.activity_read(actor=actor, activity=activity)
+
+
+@router.patch("/public-activities/{activity_id}", response={200: ActivityRead, **ERRORS})
+def update_public_activity(request: HttpRequest, activity_id: int, payload: ActivityPatch) -> Any:
+    actor = actor_for(request.user)
+    activity = selectors.activity_get(actor=actor, activity_id=activity_id)
+    data = payload.model_dump(exclude_unset=True)
+    expected = data.pop("version", None)
+    services.activity_update(
+        actor=actor, activity=activity, data=data, expected_version=_int(expected)
+    )
+    activity = selectors.activity_get(actor=actor, activity_id=activity_id)
+    return selectors.activity_read(actor=actor, activity=activity)
+
+
+@router.post("/public-activities/{activity_id}/transition", response={200: ActivityRead, **ERRORS})
+def transition_public_activity(
+    request: HttpRequest, activity_id: int, payload: ActivityTransitionIn
+) -> Any:
+    actor = actor_for(request.user)
+    activity = selectors.activity_get(actor=actor, activity_id=activity_id)
+    services.activity_transition(
+        actor=actor,
+        activity=activity,
+        to_status=payload.to_status or "",
+        reason=payload.reason or "",
+        expected_version=_int(payload.version),
+    )
+    activity = selectors.activity_get(actor=actor, activity_id=activity_id)
+    return selectors.activity_read(actor=actor, activity=activity)
+
+
+@router.get(
+    "/public-activities/{activity_id}/registrations",
+    response={200: list[RegistrationRead], **ERRORS},
+)
+@paginate(LimitOffsetPagination)
+def list_activity_registrations(request: HttpRequest, activity_id: int):
+    activity = selectors.activity_get(actor=actor_for(request.user), activity_id=activity_id)
+    return [
+        selectors.registration_read(r) for r in selectors.activity_registrations(activity=activity)
+    ]
+
+
+@router.post(
+    "/public-activities/{activity_id}/registrations",
+    response={201: RegistrationRead, **ERRORS},
+)
+def register_for_activity(
+    request: HttpRequest, activity_id: int, payload: RegistrationCreateIn
+) -> tuple[int, Any]:
+    actor = actor_for(request.user)
+    activity = selectors.activity_get(actor=actor, activity_id=activity_id)
+    registration = services.registration_create(
+        actor=actor,
+        activity=activity,
+        worker_id=payload.worker_id,
+        family_member_id=payload.family_member_id,
+        note=payload.note or "",
+    )
+    registration = selectors.registration_get(actor=actor, registration_id=registration.pk)
+    return 201, selectors.registration_read(registration)
+
+
+@router.post(
+    "/activity-registrations/{registration_id}/transition",
+    response={200: RegistrationRead, **ERRORS},
+)
+def transition_activity_registration(
+    request: HttpRequest, registration_id: int, payload: RegistrationTransitionIn
+) -> Any:
+    actor = actor_for(request.user)
+    registration = selectors.registration_get(actor=actor, registration_id=registration_id)
+    registration = services.registration_transition(
+        actor=actor,
+        registration=registration,
+        to_status=payload.to_status or "",
+        reason=payload.reason or "",
+        expected_version=_int(payload.version),
+    )
+    registration = selectors.registration_get(actor=actor, registration_id=registration_id)
+    return selectors.registration_read(registration)
+
+
+@router.post(
+    "/activity-registrations/{registration_id}/feedback",
+    response={200: RegistrationRead, **ERRORS},
+)
+def give_activity_feedback(
+    request: HttpRequest, registration_id: int, payload: RegistrationFeedbackIn
+) -> Any:
+    actor = actor_for(request.user)
+    registration = selectors.registration_get(actor=actor, registration_id=registration_id)
+    services.registration_feedback(
+        actor=actor, registration=registration, rating=payload.rating, comment=payload.comment
+    )
+    registration = selectors.registration_get(actor=actor, registration_id=registration_id)
+    return selectors.registration_read(registration)

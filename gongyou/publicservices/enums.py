@@ -1,4 +1,5 @@
-"""Vocabularies of public services, family members and referrals; the referral lifecycle.
+"""Vocabularies of public services, family members, referrals and integration activities; the
+referral, activity and registration lifecycles.
 
 Catalogue versions reuse the settlement lifecycle (`VersionStatus`, `VERSION_TRANSITIONS`: draft →
 published → withdrawn) so both kinds of versioned policy data behave the same (ADR 0012).
@@ -12,10 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from gongyou.settlement.enums import VERSION_TRANSITIONS, Trust, VersionStatus
 
 __all__ = [
+    "ACTIVITY_EDITABLE",
+    "ACTIVITY_TRANSITIONS",
+    "ATTENDANCE",
+    "PLACE_HOLDING",
     "REFERRAL_TRANSITIONS",
+    "REGISTRATION_TRANSITIONS",
     "VERSION_TRANSITIONS",
+    "ActivityKind",
+    "ActivityStatus",
+    "Audience",
     "Beneficiary",
     "ReferralStatus",
+    "RegistrationStatus",
     "Relation",
     "SchoolStage",
     "ServiceKind",
@@ -104,3 +114,71 @@ class Availability(models.TextChoices):
     NOT_YET = "not_yet", _("Not yet")
     NOT_ELIGIBLE = "not_eligible", _("Not eligible")
     UNKNOWN = "unknown", _("Cannot tell (conditions not recorded)")
+
+
+# -- integration activities ------------------------------------------------------------------
+
+
+class ActivityKind(models.TextChoices):
+    CULTURAL_EVENT = "cultural_event", _("Cultural event")
+    FAMILY_DAY = "family_day", _("Family day")
+    CHILDCARE_CLASS = "childcare_class", _("Summer child-care class")
+    CITY_ORIENTATION = "city_orientation", _("City orientation for newcomers")
+    OTHER = "other", _("Other integration activity")
+
+
+class Audience(models.TextChoices):
+    """Who takes the places: workers themselves, or their children (child-care classes)."""
+
+    WORKERS = "workers", _("Workers")
+    CHILDREN = "children", _("Workers' children")
+
+
+class ActivityStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Registration open")
+    CLOSED = "closed", _("Registration closed")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Draft → open (registration) → closed → held. Registration may be reopened from closed; an
+# activity that has not been held may be cancelled (with a reason). Held and cancelled are final.
+ACTIVITY_TRANSITIONS: dict[str, frozenset[str]] = {
+    ActivityStatus.DRAFT: frozenset({ActivityStatus.OPEN, ActivityStatus.CANCELLED}),
+    ActivityStatus.OPEN: frozenset({ActivityStatus.CLOSED, ActivityStatus.CANCELLED}),
+    ActivityStatus.CLOSED: frozenset(
+        {ActivityStatus.OPEN, ActivityStatus.HELD, ActivityStatus.CANCELLED}
+    ),
+    ActivityStatus.HELD: frozenset(),
+    ActivityStatus.CANCELLED: frozenset(),
+}
+# Activities whose details may still be edited (held and cancelled ones are a record).
+ACTIVITY_EDITABLE = frozenset({ActivityStatus.DRAFT, ActivityStatus.OPEN, ActivityStatus.CLOSED})
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED = "attended", _("Attended")
+    ABSENT = "absent", _("Did not attend")
+
+
+# Staff move registrations along this table with `registration_transition`; a waiting-list entry
+# becomes registered only when a place frees (the service promotes the first in line). Attendance
+# may be corrected (attended ⇄ absent); cancelled is final.
+REGISTRATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    RegistrationStatus.REGISTERED: frozenset(
+        {RegistrationStatus.CANCELLED, RegistrationStatus.ATTENDED, RegistrationStatus.ABSENT}
+    ),
+    RegistrationStatus.WAITLISTED: frozenset({RegistrationStatus.CANCELLED}),
+    RegistrationStatus.ATTENDED: frozenset({RegistrationStatus.ABSENT}),
+    RegistrationStatus.ABSENT: frozenset({RegistrationStatus.ATTENDED}),
+    RegistrationStatus.CANCELLED: frozenset(),
+}
+# Registrations that hold one of the activity's places.
+PLACE_HOLDING = frozenset(
+    {RegistrationStatus.REGISTERED, RegistrationStatus.ATTENDED, RegistrationStatus.ABSENT}
+)
+ATTENDANCE = frozenset({RegistrationStatus.ATTENDED, RegistrationStatus.ABSENT})

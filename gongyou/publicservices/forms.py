@@ -11,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from gongyou.core.forms import ANY, ServiceErrorsMixin, region_input
 from gongyou.regions.selectors import region_is_known, region_label
 
-from .enums import Beneficiary, ReferralStatus, Relation, SchoolStage, ServiceKind, Trust
+from .enums import (
+    ActivityKind,
+    ActivityStatus,
+    Audience,
+    Beneficiary,
+    ReferralStatus,
+    Relation,
+    SchoolStage,
+    ServiceKind,
+    Trust,
+)
 
 LOOKUP_LABELS = {"region": lambda code: region_label(code) if region_is_known(code) else ""}
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -172,3 +182,122 @@ class ReferralFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Service"), required=False, choices=ANY + ServiceKind.choices)
     queue = forms.BooleanField(label=_("Only referrals to my organisation"), required=False)
+
+
+# -- integration activities ------------------------------------------------------------------
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ActivityFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=ANY + ActivityKind.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=ANY + ActivityStatus.choices
+    )
+    region = forms.CharField(label=_("Region (code)"), required=False, max_length=6)
+    start = forms.DateField(label=_("Starting from"), required=False, widget=DATE)
+    end = forms.DateField(label=_("Starting until"), required=False, widget=DATE)
+    q = forms.CharField(label=_("Title or venue contains"), required=False, max_length=50)
+
+    def clean_region(self) -> str:
+        code = self.cleaned_data["region"].strip()
+        if code and not (code.isdigit() and len(code) == 6 and region_is_known(code)):
+            raise forms.ValidationError(_("Choose a known region (6-digit code)."))
+        return code
+
+
+class ActivityForm(ServiceErrorsMixin, forms.Form):
+    """Every field is parsed leniently; `activity_clean` validates and names each bad one."""
+
+    lookup_labels = LOOKUP_LABELS
+    required_fields = (
+        "kind",
+        "title",
+        "venue",
+        "starts_at",
+        "ends_at",
+        "places",
+        "registration_opens_on",
+        "registration_closes_on",
+    )
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", "—"), *ActivityKind.choices]
+    )
+    title = forms.CharField(label=_("Title"), required=False, max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    station = forms.ChoiceField(label=_("Station (if held at one)"), required=False)
+    region = forms.CharField(
+        label=_("Region"),
+        required=False,
+        widget=region_input("region"),
+        help_text=_("Where it takes place (6-digit code); empty = the station's region."),
+    )
+    venue = forms.CharField(label=_("Venue"), required=False, max_length=200)
+    address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    starts_at = forms.CharField(label=_("Starts at"), required=False, widget=DATETIME)
+    ends_at = forms.CharField(label=_("Ends at"), required=False, widget=DATETIME)
+    places = forms.CharField(label=_("Places"), required=False, max_length=7)
+    waiting_list = forms.BooleanField(
+        label=_("Keep a waiting list when full"), required=False, initial=True
+    )
+    registration_opens_on = forms.CharField(
+        label=_("Registration opens on"), required=False, widget=DATE
+    )
+    registration_closes_on = forms.CharField(
+        label=_("Registration closes on"),
+        required=False,
+        widget=DATE,
+        help_text=_("At the latest the day the activity starts."),
+    )
+    audience = forms.ChoiceField(label=_("For"), required=False, choices=Audience.choices)
+    child_age_min = forms.CharField(
+        label=_("Children from age"),
+        required=False,
+        max_length=2,
+        help_text=_("For children only."),
+    )
+    child_age_max = forms.CharField(label=_("Children up to age"), required=False, max_length=2)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, stations: list[tuple[str, str]] | None = None, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        field: Any = self.fields["station"]
+        field.choices = [("", "—"), *(stations or [])]
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        data["waiting_list"] = bool(data.get("waiting_list"))
+        return data
+
+
+class RegistrationForm(ServiceErrorsMixin, forms.Form):
+    required_fields = ("worker_id",)
+
+    worker_id = forms.CharField(
+        label=_("Worker number"), required=False, max_length=20, help_text=_("The registry number.")
+    )
+    family_member_id = forms.CharField(
+        label=_("Child (family member number)"),
+        required=False,
+        max_length=20,
+        help_text=_("For children's activities: the child as registered on the worker's page."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class FeedbackForm(ServiceErrorsMixin, forms.Form):
+    required_fields = ("rating",)
+
+    rating = forms.ChoiceField(
+        label=_("Rating"),
+        required=False,
+        choices=[("", "—"), *((str(n), str(n)) for n in range(5, 0, -1))],
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,5 +1,5 @@
 """Public-service tables: the catalogue per city as versioned data, a worker's family members,
-and referrals to the responsible department.
+referrals to the responsible department, and integration activities with their registrations.
 
 A catalogue version's `conditions` are the settlement engine's condition data, validated by
 `gongyou.settlement.rules.conditions_clean` (ADR 0012): one rule language for both apps.
@@ -14,8 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from gongyou.core.models import TimeStampedModel
 
 from .enums import (
+    ActivityKind,
+    ActivityStatus,
+    Audience,
     Beneficiary,
     ReferralStatus,
+    RegistrationStatus,
     Relation,
     SchoolStage,
     ServiceKind,
@@ -222,3 +226,176 @@ class Referral(TimeStampedModel):
         if self.department_id:
             return self.department.name  # type: ignore[union-attr]
         return self.department_name
+
+
+class Activity(TimeStampedModel):
+    """An integration activity run by a union or a station: a cultural event, a family day, a
+    summer child-care class for workers' children, a city orientation for newcomers.
+
+    `places_taken` counts the registrations holding a place; it moves only through the
+    registration services by conditional UPDATEs, and the CHECK constraint makes over-booking
+    impossible (the pattern of training's course seats, ADR 0007)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    organiser = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organiser"),
+    )
+    station = models.ForeignKey(
+        "stations.Station",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("station"),
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    venue = models.CharField(_("venue"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    places = models.PositiveIntegerField(_("places"))
+    places_taken = models.PositiveIntegerField(_("places taken"), default=0)
+    waiting_list = models.BooleanField(_("waiting list when full"), default=True)
+    registration_opens_on = models.DateField(_("registration opens on"))
+    registration_closes_on = models.DateField(_("registration closes on"))
+    audience = models.CharField(
+        _("for"), max_length=10, choices=Audience.choices, default=Audience.WORKERS
+    )
+    child_age_min = models.PositiveSmallIntegerField(_("children from age"), null=True, blank=True)
+    child_age_max = models.PositiveSmallIntegerField(_("children up to age"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("integration activity")
+        verbose_name_plural = _("integration activities")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(places_taken__lte=models.F("places")),
+                name="activity_places_not_overbooked",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gte=models.F("starts_at")), name="activity_times"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(registration_closes_on__gte=models.F("registration_opens_on")),
+                name="activity_registration_window",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(audience=Audience.WORKERS)
+                | models.Q(
+                    child_age_min__isnull=False,
+                    child_age_max__isnull=False,
+                    child_age_max__gte=models.F("child_age_min"),
+                ),
+                name="activity_child_ages",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "starts_at"], name="activity_region_idx"),
+            models.Index(fields=["status", "starts_at"], name="activity_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def places_free(self) -> int:
+        return max(self.places - self.places_taken, 0)
+
+
+class ActivityRegistration(TimeStampedModel):
+    """A worker (or, for a children's activity, one of their registered children) signed up for
+    an activity; attendance and the attendee's feedback are recorded on it."""
+
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("activity"),
+    )
+    worker = models.ForeignKey(
+        "workers.Worker",
+        on_delete=models.CASCADE,
+        related_name="activity_registrations",
+        verbose_name=_("worker"),
+    )
+    family_member = models.ForeignKey(
+        FamilyMember,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activity_registrations",
+        verbose_name=_("child"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.REGISTERED,
+    )
+    holds_place = models.BooleanField(_("holds a place"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    attendance_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating (1–5)"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    feedback_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+
+    class Meta:
+        verbose_name = _("activity registration")
+        ordering = ["activity", "created_at", "id"]
+        constraints = [
+            # One live registration per worker (or per child) and activity.
+            models.UniqueConstraint(
+                fields=["activity", "worker"],
+                condition=models.Q(family_member__isnull=True)
+                & ~models.Q(status=RegistrationStatus.CANCELLED),
+                name="activity_reg_worker_once",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "family_member"],
+                condition=models.Q(family_member__isnull=False)
+                & ~models.Q(status=RegistrationStatus.CANCELLED),
+                name="activity_reg_child_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True)
+                | models.Q(rating__gte=1, rating__lte=5, status=RegistrationStatus.ATTENDED),
+                name="activity_reg_rating_by_attendee",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["activity", "status"], name="activity_reg_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}: {self.worker_id} ({self.status})"

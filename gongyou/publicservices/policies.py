@@ -8,6 +8,8 @@
   department see only the referrals to their organisation (their queue). The receiving department records the outcome; when the
   department is not in the system, the referring organisation records what it was told. The
   referring organisation (or a system admin) may withdraw an open referral.
+- Integration activities are visible in the activity's region subtree (station-bound staff: their
+  station's activities and the station-less ones of their region); see ACTIVITY_MANAGE_ROLES.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from gongyou.workers.models import Worker
 from gongyou.workers.policies import worker_is_visible, worker_require_can_edit
 
 from .enums import DEPARTMENT_OUTCOMES, ReferralStatus
-from .models import Referral
+from .models import Activity, ActivityRegistration, Referral
 
 VIEW_ROLES = frozenset(Role.values)
 REFER_ROLES = frozenset(Role.values) - {Role.ANALYST}
@@ -125,4 +127,72 @@ def referral_require_can_transition(actor: Actor, referral: Referral, to_status:
 
 def indicators_require_visible(actor: Actor) -> None:
     if not actor.roles & INDICATOR_ROLES:
+        raise PermissionDenied()
+
+
+# -- integration activities ------------------------------------------------------------------
+# Activities are seen by staff covering the activity's region (and by the organiser's own users).
+# Unions and stations organise them: station staff (for their own station only), programme
+# officers and admins. Everyone who may refer (all staff but analysts) may register a worker they
+# can see, cancel a registration, mark attendance and record an attendee's feedback; those
+# write-backs also require the activity to be visible.
+ACTIVITY_MANAGE_ROLES = frozenset(
+    {Role.STATION_STAFF, Role.PROGRAMME_OFFICER, Role.ORG_ADMIN, Role.SYSTEM_ADMIN}
+)
+ACTIVITY_REGISTER_ROLES = REFER_ROLES
+
+
+def activities_visible_to(actor: Actor) -> QuerySet[Activity]:
+    if not actor.roles & VIEW_ROLES:
+        return Activity.objects.none()
+    if actor.is_station_bound:
+        return Activity.objects.filter(
+            Q(station_id=actor.station_id or 0) | (actor.region_q("region") & Q(station=None))
+        )
+    q = actor.region_q("region")
+    if actor.organisation_id:
+        q |= Q(organiser_id=actor.organisation_id)
+    return Activity.objects.filter(q)
+
+
+def registrations_visible_to(actor: Actor) -> QuerySet[ActivityRegistration]:
+    return ActivityRegistration.objects.filter(
+        activity__in=activities_visible_to(actor).values("pk")
+    )
+
+
+def activity_require_visible(actor: Actor, activity: Activity) -> None:
+    if not activities_visible_to(actor).filter(pk=activity.pk).exists():
+        raise NotFound()
+
+
+def activity_can_create(actor: Actor) -> bool:
+    return bool(actor.roles & ACTIVITY_MANAGE_ROLES)
+
+
+def activity_can_manage(actor: Actor, activity: Activity) -> bool:
+    if Role.SYSTEM_ADMIN in actor.roles:
+        return True
+    if not actor.roles & ACTIVITY_MANAGE_ROLES:
+        return False
+    if actor.is_station_bound:
+        return activity.station_id is not None and activity.station_id == actor.station_id
+    return actor.covers_region(activity.region_id) or bool(
+        actor.organisation_id and activity.organiser_id == actor.organisation_id
+    )
+
+
+def activity_require_can_manage(actor: Actor, activity: Activity) -> None:
+    if not activity_can_manage(actor, activity):
+        raise PermissionDenied()
+
+
+def activity_can_register(actor: Actor) -> bool:
+    return bool(actor.roles & ACTIVITY_REGISTER_ROLES)
+
+
+def activity_require_can_register(actor: Actor, worker: Worker) -> None:
+    if not worker_is_visible(actor, worker):
+        raise NotFound()
+    if not activity_can_register(actor):
         raise PermissionDenied()

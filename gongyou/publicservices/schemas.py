@@ -208,3 +208,127 @@ class ReferralRead(Schema):
     created_at: dt.datetime
     version: int
     allowed: list[str]
+
+
+class ActivityFilterIn(Schema):
+    kind: str | None = None
+    status: str | None = None
+    region: str | None = None
+    audience: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    q: str | None = None
+
+
+class ActivityIn(Schema):
+    """A new activity; on PATCH, omitted fields keep their value."""
+
+    kind: str | None = None
+    title: str | None = None
+    description: str | None = None
+    station: int | None = None
+    region: str | None = None
+    venue: str | None = None
+    address: str | None = None
+    starts_at: Any = None
+    ends_at: Any = None
+    places: Any = None
+    waiting_list: bool | None = None
+    registration_opens_on: Any = None
+    registration_closes_on: Any = None
+    audience: str | None = None
+    child_age_min: Any = None
+    child_age_max: Any = None
+
+
+class ActivityPatch(ActivityIn):
+    model_config = ConfigDict(json_schema_extra={"required": ["version"]})
+    version: Any = None
+
+
+class ActivityTransitionIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"required": ["to_status", "version"]})
+
+    to_status: str | None = None
+    reason: str | None = None
+    version: Any = None
+
+
+class ActivityRead(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    title: str
+    description: str
+    organiser_id: int
+    organiser: str
+    station_id: int | None
+    station: str
+    region: str
+    region_label: str
+    venue: str
+    address: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    places: int
+    places_taken: int
+    places_free: int
+    waiting_list: bool
+    waiting: int
+    registration_opens_on: dt.date
+    registration_closes_on: dt.date
+    audience: str
+    child_age_min: int | None
+    child_age_max: int | None
+    status: str
+    status_label: str
+    cancel_reason: str
+    attended: int
+    feedback_count: int
+    rating_average: float | None
+    version: int
+    allowed: list[str]
+
+
+class RegistrationCreateIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"required": ["worker_id"]})
+
+    worker_id: Any = None
+    family_member_id: Any = None
+    note: str | None = None
+
+
+class RegistrationTransitionIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"required": ["to_status", "version"]})
+
+    to_status: str | None = None
+    reason: str | None = None
+    version: Any = None
+
+
+class RegistrationFeedbackIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"required": ["rating"]})
+
+    rating: Any = None
+    comment: str | None = None
+
+
+class RegistrationRead(Schema):
+    id: int
+    activity_id: int
+    worker_id: int
+    worker_name: str
+    family_member_id: int | None
+    family_member_name: str
+    status: str
+    status_label: str
+    holds_place: bool
+    note: str
+    reason: str
+    attendance_at: dt.datetime | None
+    rating: int | None
+    comment: str
+    feedback_at: dt.datetime | None
+    created_at: dt.datetime
+    version: int
+    allowed: list[str]

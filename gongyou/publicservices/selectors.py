@@ -13,29 +13,51 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongyou.accounts.policies import Actor, region_prefix
 from gongyou.core.errors import NotFound
-from gongyou.regions.selectors import region_range_q
+from gongyou.regions.selectors import region_label, region_range_q
+from gongyou.settlement import bulk as settlement_bulk
 from gongyou.settlement import engine
 from gongyou.settlement import selectors as settlement
 from gongyou.settlement.enums import ConditionStatus, Outcome, Purpose, Route
 from gongyou.workers.models import Worker
 from gongyou.workers.selectors import worker_get
 
-from .enums import OPEN_REFERRALS, Availability, Beneficiary, Relation, VersionStatus
-from .models import FamilyMember, PublicService, Referral, ServiceVersion
+from .enums import (
+    ACTIVITY_TRANSITIONS,
+    OPEN_REFERRALS,
+    REGISTRATION_TRANSITIONS,
+    Availability,
+    Beneficiary,
+    RegistrationStatus,
+    Relation,
+    VersionStatus,
+)
+from .models import (
+    Activity,
+    ActivityRegistration,
+    FamilyMember,
+    PublicService,
+    Referral,
+    ServiceVersion,
+)
 from .policies import (
+    activities_visible_to,
+    activity_can_manage,
     catalogue_require_visible,
     family_require_visible,
     indicators_require_visible,
     referrals_visible_to,
+    registrations_visible_to,
 )
 
 OUTCOME_TO_AVAILABILITY = {
@@ -564,36 +586,103 @@ def indicator_referrals_by_outcome(
     return sorted(out.values(), key=lambda r: (r["city"], r["service_kind"]))
 
 
+USABLE_LIMIT = 20_000
+
+
 def indicator_services_usable(
-    *, actor: Actor, city: str, day: dt.date | None = None, limit: int = 5000
+    *, actor: Actor, city: str, day: dt.date | None = None, limit: int = USABLE_LIMIT
 ) -> list[dict[str, Any]]:
     """For each service in force in `city`: how many of the registered workers living there can
-    use it now (for a child service: workers with at least one child who can), of how many."""
+    use it now (for a child service: workers with at least one child who can), of how many.
+
+    Set-based where the answer does not depend on the worker: a version open to every resident
+    is usable by all of them, one whose conditions are not recorded by none (it answers "cannot
+    tell"). Only versions with conditions run the engine, on the facts of the first `limit`
+    workers by registry number, read in chunks (settlement.bulk: one query per table per 2 000
+    workers, not per worker); `evaluated` says on how many, and `share` is over those."""
     indicators_require_visible(actor)
     day = day or today()
     versions = versions_in_force(city=city, day=day)
-    workers = list(
-        Worker.objects.filter(actor.region_q("current_region"), merged_into_id__isnull=True)
-        .filter(region_range_q("current_region", region_prefix(city)))
-        .order_by("id")[:limit]
-    )
-    workers = [w for w in workers if city_of(w.current_region_id) == city]
+    workers = Worker.objects.filter(
+        actor.region_q("current_region"), merged_into_id__isnull=True
+    ).filter(region_range_q("current_region", region_prefix(city)))
+    total = workers.count()
+    conditioned = [v for v in versions if not v.open_to_all and (v.conditions or v.needs_points)]
     counts: Counter[int] = Counter()
-    for worker in workers:
-        answer = services_for_worker(worker=worker, day=day, city=city)
-        for vid in {a["version_id"] for a in answer["usable"]}:
-            counts[vid] += 1
-    return [
-        {
-            "service_id": v.service_id,
-            "service": v.service.name,
-            "kind": v.service.kind,
-            "workers": len(workers),
-            "usable": counts[v.pk],
-            "share": round(counts[v.pk] / len(workers), 4) if workers else None,
-        }
-        for v in versions
-    ]
+    evaluated = 0
+    if conditioned and total:
+        rows = (
+            r
+            for r in workers.order_by("id")
+            .values_list("id", "birth_date", "education", "current_region_id", "hukou_region_id")
+            .iterator(chunk_size=2000)
+            if city_of(r[3]) == city
+        )
+        sample = list(itertools.islice(rows, limit))
+        evaluated = len(sample)
+        children: dict[int, list[FamilyMember]] = {}
+        if any(v.beneficiary == Beneficiary.CHILD for v in conditioned):
+            for kid in FamilyMember.objects.filter(
+                worker_id__in=[r[0] for r in sample],
+                relation=Relation.CHILD,
+                birth_date__isnull=False,
+            ).order_by("id"):
+                children.setdefault(kid.worker_id, []).append(kid)
+        points_version = None
+        if any(v.needs_points for v in conditioned):
+            points_version = settlement.version_in_force(
+                city=city, purpose=Purpose.SERVICES, day=day
+            )
+        for facts in settlement_bulk.facts_for_workers(sample):
+            points = None
+            if points_version is not None:
+                points = settlement.answer_for(
+                    facts=facts, city=city, day=day, version=points_version
+                )
+            elif any(v.needs_points for v in conditioned):
+                points = settlement.answer_for(
+                    facts=facts, city=city, day=day, purpose=Purpose.SERVICES
+                )
+            for version in conditioned:
+                people: list[FamilyMember | None] = [None]
+                if version.beneficiary == Beneficiary.CHILD:
+                    people = [*children.get(facts.worker_id, [])]
+                for member in people:
+                    person = facts  # the child's age for a child service, else the worker's
+                    if member is not None:
+                        assert member.birth_date is not None
+                        person = dataclasses.replace(facts, birth_date=member.birth_date)
+                    answer = service_answer(
+                        version=version, facts=person, day=day, points_answer=points, member=member
+                    )
+                    if answer["availability"] in (
+                        Availability.USABLE,
+                        Availability.SUBJECT_TO_CHECKS,
+                    ):
+                        counts[version.pk] += 1
+                        break
+    out = []
+    for v in versions:
+        if v.open_to_all:
+            base, usable = total, total
+        elif v in conditioned:
+            base, usable = evaluated, counts[v.pk]
+        else:
+            base, usable = total, 0
+        out.append(
+            {
+                "service_id": v.service_id,
+                "service": v.service.name,
+                "kind": v.service.kind,
+                "beneficiary": v.beneficiary,
+                "recorded": v.open_to_all or v in conditioned,
+                "workers": total,
+                "evaluated": base,
+                "usable": usable,
+                "share": round(usable / base, 4) if base else None,
+            }
+        )
+    return out
 
 
 def family_member_read(member: FamilyMember, day: dt.date | None = None) -> dict[str, Any]:
@@ -646,3 +735,203 @@ def referral_read(*, actor: Actor, referral: Referral) -> dict[str, Any]:
         "version": referral.version,
         "allowed": sorted(referral_allowed(actor=actor, referral=referral)),
     }
+
+
+# -- integration activities ------------------------------------------------------------------
+
+
+@dataclass
+class ActivityFilter:
+    kind: str | None = None
+    status: str | None = None
+    region: str | None = None  # a region code: the activity's region lies in its subtree
+    audience: str | None = None
+    start: dt.date | None = None  # activities starting on or after this day
+    end: dt.date | None = None  # ... and on or before this day
+    q: str | None = None
+
+
+def activity_list(*, actor: Actor, filters: ActivityFilter | None = None) -> QuerySet[Activity]:
+    f = filters or ActivityFilter()
+    qs = activities_visible_to(actor).select_related("organiser", "station", "region")
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.audience:
+        qs = qs.filter(audience=f.audience)
+    if f.region:
+        qs = qs.filter(region_range_q("region_id", region_prefix(f.region)))
+    if f.start:
+        qs = qs.filter(starts_at__gte=day_start(f.start))
+    if f.end:
+        qs = qs.filter(starts_at__lt=day_start(f.end + dt.timedelta(days=1)))
+    if f.q:
+        qs = qs.filter(Q(title__icontains=f.q) | Q(venue__icontains=f.q))
+    return qs.order_by("-starts_at", "-id")
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def activity_get(*, actor: Actor, activity_id: int) -> Activity:
+    activity = (
+        activities_visible_to(actor)
+        .select_related("organiser", "station", "region")
+        .filter(pk=activity_id)
+        .first()
+    )
+    if activity is None:
+        raise NotFound()
+    return activity
+
+
+def activity_registrations(*, activity: Activity) -> QuerySet[ActivityRegistration]:
+    return activity.registrations.select_related("worker", "family_member").order_by(
+        "created_at", "id"
+    )
+
+
+def registration_get(*, actor: Actor, registration_id: int) -> ActivityRegistration:
+    registration = (
+        registrations_visible_to(actor)
+        .select_related("activity", "worker", "family_member")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None:
+        raise NotFound()
+    return registration
+
+
+def activity_list_counted(
+    *, actor: Actor, filters: ActivityFilter | None = None
+) -> QuerySet[Activity]:
+    """`activity_list` with each activity's waiting, attended and feedback counts annotated, so
+    a page of activities read by `activity_read` costs one query, not one per activity."""
+    reg = "registrations"
+    return activity_list(actor=actor, filters=filters).annotate(
+        n_waiting=Count(reg, filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
+        n_attended=Count(reg, filter=Q(registrations__status=RegistrationStatus.ATTENDED)),
+        n_rated=Count("registrations__rating"),
+        n_stars=Sum("registrations__rating"),
+    )
+
+
+def activity_summary(*, activity: Activity) -> dict[str, Any]:
+    """Counts by registration status, the waiting list and the feedback (one query, or none
+    when `activity_list_counted` annotated them)."""
+    counted: Any = activity
+    if hasattr(counted, "n_waiting"):
+        rated, stars = counted.n_rated, counted.n_stars or 0
+        return {
+            "waiting": counted.n_waiting,
+            "attended": counted.n_attended,
+            "feedback_count": rated,
+            "rating_average": round(stars / rated, 2) if rated else None,
+        }
+    rows = activity.registrations.values("status").annotate(
+        n=Count("id"), rated=Count("rating"), stars=Sum("rating")
+    )
+    by_status = {s: 0 for s in RegistrationStatus.values}
+    rated = stars = 0
+    for r in rows:
+        by_status[r["status"]] = r["n"]
+        rated += r["rated"]
+        stars += r["stars"] or 0
+    return {
+        "by_status": by_status,
+        "waiting": by_status[RegistrationStatus.WAITLISTED],
+        "attended": by_status[RegistrationStatus.ATTENDED],
+        "feedback_count": rated,
+        "rating_average": round(stars / rated, 2) if rated else None,
+    }
+
+
+def activity_read(*, actor: Actor, activity: Activity) -> dict[str, Any]:
+    summary = activity_summary(activity=activity)
+    can_manage = activity_can_manage(actor, activity)
+    return {
+        "id": activity.pk,
+        "kind": activity.kind,
+        "kind_label": activity.get_kind_display(),
+        "title": activity.title,
+        "description": activity.description,
+        "organiser_id": activity.organiser_id,
+        "organiser": activity.organiser.name,
+        "station_id": activity.station_id,
+        "station": activity.station.name if activity.station_id else "",  # type: ignore[union-attr]
+        "region": activity.region_id,
+        "region_label": region_label(activity.region_id),
+        "venue": activity.venue,
+        "address": activity.address,
+        "starts_at": activity.starts_at,
+        "ends_at": activity.ends_at,
+        "places": activity.places,
+        "places_taken": activity.places_taken,
+        "places_free": activity.places_free,
+        "waiting_list": activity.waiting_list,
+        "waiting": summary["waiting"],
+        "registration_opens_on": activity.registration_opens_on,
+        "registration_closes_on": activity.registration_closes_on,
+        "audience": activity.audience,
+        "child_age_min": activity.child_age_min,
+        "child_age_max": activity.child_age_max,
+        "status": activity.status,
+        "status_label": activity.get_status_display(),
+        "cancel_reason": activity.cancel_reason,
+        "attended": summary["attended"],
+        "feedback_count": summary["feedback_count"],
+        "rating_average": summary["rating_average"],
+        "version": activity.version,
+        "allowed": sorted(ACTIVITY_TRANSITIONS[activity.status]) if can_manage else [],
+    }
+
+
+def registration_read(registration: ActivityRegistration) -> dict[str, Any]:
+    member = registration.family_member
+    return {
+        "id": registration.pk,
+        "activity_id": registration.activity_id,
+        "worker_id": registration.worker_id,
+        "worker_name": registration.worker.name,
+        "family_member_id": registration.family_member_id,
+        "family_member_name": member.name if member else "",
+        "status": registration.status,
+        "status_label": registration.get_status_display(),
+        "holds_place": registration.holds_place,
+        "note": registration.note,
+        "reason": registration.reason,
+        "attendance_at": registration.attendance_at,
+        "rating": registration.rating,
+        "comment": registration.comment,
+        "feedback_at": registration.feedback_at,
+        "created_at": registration.created_at,
+        "version": registration.version,
+        "allowed": sorted(REGISTRATION_TRANSITIONS[registration.status]),
+    }
+
+
+def worker_activities(*, actor: Actor, worker: Worker) -> QuerySet[ActivityRegistration]:
+    """The worker's registrations (and their children's) in activities the actor can see."""
+    return (
+        registrations_visible_to(actor)
+        .filter(worker=worker)
+        .select_related("activity", "family_member")
+        .order_by("-activity__starts_at", "-id")
+    )
+
+
+def indicator_activity_participation(
+    *, actor: Actor, start: dt.date, end: dt.date, prefix: str = ""
+) -> QuerySet[ActivityRegistration]:
+    """Registrations (not cancelled) in visible activities starting in the period, in the
+    region subtree `prefix` — the indicators app groups them by kind and region."""
+    indicators_require_visible(actor)
+    activities = activity_list(actor=actor, filters=ActivityFilter(start=start, end=end))
+    if prefix:
+        activities = activities.filter(region_range_q("region_id", prefix))
+    return ActivityRegistration.objects.filter(activity__in=activities.values("pk")).exclude(
+        status=RegistrationStatus.CANCELLED
+    )

@@ -31,4 +31,28 @@ urlpatterns = [
         views.referral_transition_page,
         name="referral_transition",
     ),
+    path("activities/", views.activity_list_page, name="activities"),
+    path("activities/new/", views.activity_new_page, name="activity_new"),
+    path("activities/<int:activity_id>/", views.activity_page, name="activity"),
+    path("activities/<int:activity_id>/edit/", views.activity_edit_page, name="activity_edit"),
+    path(
+        "activities/<int:activity_id>/transition/",
+        views.activity_transition_page,
+        name="activity_transition",
+    ),
+    path(
+        "activities/<int:activity_id>/register/",
+        views.activity_register_page,
+        name="activity_register",
+    ),
+    path(
+        "activity-registrations/<int:registration_id>/transition/",
+        views.registration_transition_page,
+        name="registration_transition",
+    ),
+    path(
+        "activity-registrations/<int:registration_id>/feedback/",
+        views.registration_feedback_page,
+        name="registration_feedback",
+    ),
 ]

@@ -1,6 +1,7 @@
 """Public-service pages: the catalogue (list, service with versions, draft/edit/publish), a
 worker's services page (printable, plain text to send), family members, referrals and the
-department queue.
+department queue, and integration activities (list, form, the activity with its registrations,
+attendance and feedback).
 
 Thin: parse the request, call one selector or service, render. NotFound and PermissionDenied
 become the 404 and 403 pages in core's middleware.
@@ -15,29 +16,38 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongyou.accounts.enums import OrganisationKind
 from gongyou.accounts.models import Organisation
 from gongyou.accounts.policies import actor_for
-from gongyou.core.errors import ApplicationError, PermissionDenied
-from gongyou.core.htmx import template_for
+from gongyou.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
+from gongyou.core.htmx import is_htmx, template_for
 from gongyou.regions.selectors import region_label
+from gongyou.stations.policies import stations_visible_to
 
 from . import selectors, services
-from .enums import REFERRAL_TRANSITIONS, VERSION_TRANSITIONS
+from .enums import REFERRAL_TRANSITIONS, REGISTRATION_TRANSITIONS, VERSION_TRANSITIONS
 from .forms import (
+    ActivityFilterForm,
+    ActivityForm,
     CatalogueFilterForm,
     FamilyMemberForm,
+    FeedbackForm,
     ReferralFilterForm,
     ReferralForm,
+    RegistrationForm,
     ServiceForm,
     TransitionForm,
     VersionForm,
 )
 from .policies import (
     CATALOGUE_EDIT_ROLES,
+    activity_can_create,
+    activity_can_manage,
+    activity_can_register,
     catalogue_can_edit,
     family_can_edit,
     referral_can_create,
@@ -256,6 +266,7 @@ def _worker_context(request: HttpRequest, worker_id: int, **forms: Any) -> dict[
         "answer": answer,
         "family": family,
         "referrals": referrals,
+        "activities": list(selectors.worker_activities(actor=actor, worker=worker)[:50]),
         "can_edit": family_can_edit(actor),
         "can_refer": referral_can_create(actor),
         "family_form": forms.get("family_form")
@@ -440,3 +451,272 @@ def referral_transition_page(request: HttpRequest, referral_id: int) -> HttpResp
     else:
         messages.error(request, _("The request was incomplete; reload and try again."))
     return redirect("publicservices:referral", referral_id=referral.pk)
+
+
+# -- integration activities --------------------------------------------------------------------
+
+# What a form shows beside its inputs; PermissionDenied and NotFound stay 403 and 404.
+REFUSALS = (ValidationFailed, Conflict)
+
+
+def _stations(actor: Any) -> list[tuple[str, str]]:
+    """The stations the actor may hold an activity at (the first 500 of its area)."""
+    qs = stations_visible_to(actor).order_by("region_id", "name")[:500]
+    return [(str(s.pk), f"{s.name} ({s.region_id})") for s in qs]
+
+
+@login_required
+@require_GET
+def activity_list_page(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request.user)
+    form = ActivityFilterForm(request.GET or None)
+    filters = selectors.ActivityFilter()
+    if form.is_valid():
+        filters = selectors.ActivityFilter(**{k: v or None for k, v in form.cleaned_data.items()})
+    qs = selectors.activity_list(actor=actor, filters=filters)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        template_for(request, "publicservices/activities.html", "rows"),
+        {"form": form, "page": page, "can_create": activity_can_create(actor)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_new_page(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request.user)
+    if not activity_can_create(actor):
+        raise PermissionDenied()
+    form = ActivityForm(
+        request.POST or None,
+        initial={"waiting_list": True, "audience": "workers"},
+        stations=_stations(actor),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(actor=actor, data=form.data_for_service())
+        except REFUSALS as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Activity saved as a draft; open registration when ready."))
+            return redirect("publicservices:activity", activity_id=activity.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "publicservices/activity_form.html",
+        {"form": form, "activity": None},
+        status=status,
+    )
+
+
+def _activity_initial(activity: Any) -> dict[str, Any]:
+    values = {
+        f: getattr(activity, f)
+        for f in (
+            "kind",
+            "title",
+            "description",
+            "venue",
+            "address",
+            "places",
+            "waiting_list",
+            "registration_opens_on",
+            "registration_closes_on",
+            "audience",
+            "child_age_min",
+            "child_age_max",
+            "version",
+        )
+    }
+    values["station"] = str(activity.station_id or "")
+    values["region"] = activity.region_id
+    values["starts_at"] = timezone.localtime(activity.starts_at).strftime("%Y-%m-%dT%H:%M")
+    values["ends_at"] = timezone.localtime(activity.ends_at).strftime("%Y-%m-%dT%H:%M")
+    return values
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit_page(request: HttpRequest, activity_id: int) -> HttpResponse:
+    actor = actor_for(request.user)
+    activity = selectors.activity_get(actor=actor, activity_id=activity_id)
+    if not activity_can_manage(actor, activity):
+        raise PermissionDenied()
+    form = ActivityForm(
+        request.POST or None, initial=_activity_initial(activity), stations=_stations(actor)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(
+                actor=actor,
+                activity=activity,
+                data=form.data_for_service(),
+                expected_version=form.cleaned_data.get("version") or 0,
+            )
+        except REFUSALS as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("publicservices:activity", activity_id=activity.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "publicservices/activity_form.html",
+        {"form": form, "activity": activity},
+        status=status,
+    )
+
+
+def _activity_context(request: HttpRequest, activity: Any, **extra: Any) -> dict[str, Any]:
+    actor = actor_for(request.user)
+    registrations = list(selectors.activity_registrations(activity=activity))
+    can_manage = activity_can_manage(actor, activity)
+    return {
+        "a": activity,
+        "read": selectors.activity_read(actor=actor, activity=activity),
+        "rows": [_registration_row(actor, activity, r, can_manage) for r in registrations],
+        "can_manage": can_manage,
+        "can_register": activity_can_register(actor) and activity.status == "open",
+        "register_form": extra.get("register_form") or RegistrationForm(),
+        "feedback": [r for r in registrations if r.rating is not None],
+    }
+
+
+def _registration_row(actor: Any, activity: Any, reg: Any, can_manage: bool) -> dict[str, Any]:
+    allowed = REGISTRATION_TRANSITIONS[reg.status]
+    actions = []
+    if "cancelled" in allowed and activity.status in ("draft", "open", "closed"):
+        actions.append("cancelled")
+    if (
+        can_manage
+        and activity.status in ("closed", "held")
+        and timezone.now() >= activity.starts_at
+    ):
+        actions += [s for s in ("attended", "absent") if s in allowed]
+    return {
+        "r": reg,
+        "actions": actions,
+        "can_feedback": reg.status == "attended" and activity_can_register(actor),
+    }
+
+
+@login_required
+@require_GET
+def activity_page(request: HttpRequest, activity_id: int) -> HttpResponse:
+    actor = actor_for(request.user)
+    activity = selectors.activity_get(actor=actor, activity_id=activity_id)
+    return render(
+        request,
+        template_for(request, "publicservices/activity.html", "registrations"),
+        _activity_context(request, activity),
+    )
+
+
+@login_required
+@require_POST
+def activity_transition_page(request: HttpRequest, activity_id: int) -> HttpResponse:
+    actor = actor_for(request.user)
+    activity = selectors.activity_get(actor=actor, activity_id=activity_id)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.activity_transition(
+                actor=actor,
+                activity=activity,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except REFUSALS as exc:
+            messages.error(request, _field_messages(exc))
+        else:
+            messages.success(request, _("Status changed."))
+    else:
+        messages.error(request, _("The request was incomplete; reload and try again."))
+    return redirect("publicservices:activity", activity_id=activity.pk)
+
+
+@login_required
+@require_POST
+def activity_register_page(request: HttpRequest, activity_id: int) -> HttpResponse:
+    actor = actor_for(request.user)
+    activity = selectors.activity_get(actor=actor, activity_id=activity_id)
+    form = RegistrationForm(request.POST)
+    form.is_valid()
+    try:
+        registration = services.registration_create(
+            actor=actor,
+            activity=activity,
+            worker_id=form.cleaned_data.get("worker_id"),
+            family_member_id=form.cleaned_data.get("family_member_id") or None,
+            note=form.cleaned_data.get("note") or "",
+        )
+    except REFUSALS as exc:
+        form.add_service_error(exc)
+        activity = selectors.activity_get(actor=actor, activity_id=activity_id)
+        context = _activity_context(request, activity, register_form=form)
+        return render(request, "publicservices/activity.html", context, status=422)
+    if registration.status == "waitlisted":
+        messages.warning(request, _("The activity is full: added to the waiting list."))
+    else:
+        messages.success(request, _("Registered."))
+    return redirect("publicservices:activity", activity_id=activity.pk)
+
+
+@login_required
+@require_POST
+def registration_transition_page(request: HttpRequest, registration_id: int) -> HttpResponse:
+    """Cancel or mark attendance; an HTMX request gets the registrations table back."""
+    actor = actor_for(request.user)
+    registration = selectors.registration_get(actor=actor, registration_id=registration_id)
+    form = TransitionForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.registration_transition(
+                actor=actor,
+                registration=registration,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except REFUSALS as exc:
+            error = _field_messages(exc)
+    else:
+        error = _("The request was incomplete; reload and try again.")
+    activity = selectors.activity_get(actor=actor, activity_id=registration.activity_id)
+    if is_htmx(request):
+        context = {**_activity_context(request, activity), "row_error": error}
+        return render(
+            request,
+            "publicservices/activity.html#registrations",
+            context,
+            status=422 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Registration updated."))
+    return redirect("publicservices:activity", activity_id=activity.pk)
+
+
+@login_required
+@require_POST
+def registration_feedback_page(request: HttpRequest, registration_id: int) -> HttpResponse:
+    actor = actor_for(request.user)
+    registration = selectors.registration_get(actor=actor, registration_id=registration_id)
+    form = FeedbackForm(request.POST)
+    form.is_valid()
+    try:
+        services.registration_feedback(
+            actor=actor,
+            registration=registration,
+            rating=form.cleaned_data.get("rating"),
+            comment=form.cleaned_data.get("comment") or "",
+        )
+    except REFUSALS as exc:
+        messages.error(request, _field_messages(exc))
+    else:
+        messages.success(request, _("Feedback recorded."))
+    return redirect("publicservices:activity", activity_id=registration.activity_id)

@@ -43,7 +43,12 @@ from .forms import (
     RoundForm,
 )
 from .models import AwardRound, Nomination
-from .policies import NOMINATE_ROLES, ORGANISE_ROLES, nomination_parties
+from .policies import (
+    NOMINATE_ROLES,
+    ORGANISE_ROLES,
+    nomination_parties,
+    round_require_can_organise,
+)
 
 PAGE_SIZE = 50
 SEARCH_RESULTS = 10
@@ -83,6 +88,7 @@ def round_list_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_create_page(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
+    round_require_can_organise(actor)  # the form only for those who may open a round
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -67,6 +67,10 @@ def region_label(code: str | None) -> str:
 
 
 def region_range_q(field: str, prefix: str) -> Q:
+    """Codes under `prefix`. A prefix that cannot be part of a region code (ASCII digits, at
+    most six) matches nothing: a filter typed by a user or partner is no server error."""
+    if prefix and not (prefix.isascii() and prefix.isdigit() and len(prefix) <= 6):
+        return Q(pk__in=[])
     low, high = code_range(prefix)
     q = Q(**{f"{field}__gte": low})
     if high is not None:

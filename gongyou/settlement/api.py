@@ -1,9 +1,9 @@
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gongyou.accounts.policies import actor_for
-from gongyou.core.api import ERRORS
+from gongyou.core.api import ERRORS, LimitOffsetPagination
 from gongyou.workers.models import Worker
 
 from . import bulk, selectors, services

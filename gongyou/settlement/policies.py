@@ -55,6 +55,13 @@ def policy_require_can_edit(actor: Actor, city_code: str) -> None:
         raise PermissionDenied()
 
 
+def policy_require_can_create(actor: Actor) -> None:
+    """A new policy series: policy admins, and regional admins (for cities of their area)."""
+    policies_require_visible(actor)
+    if not actor.roles & (POLICY_ADMIN_ROLES | REGIONAL_POLICY_ROLES):
+        raise PermissionDenied()
+
+
 def groups_require_can_edit(actor: Actor) -> None:
     if not actor.roles & POLICY_ADMIN_ROLES:
         raise PermissionDenied()

@@ -40,6 +40,7 @@ from .policies import (
     groups_require_can_edit,
     history_can_edit,
     policy_can_edit,
+    policy_require_can_create,
     policy_require_can_edit,
 )
 
@@ -277,6 +278,7 @@ def policy_list_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def policy_create_page(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
+    policy_require_can_create(actor)  # the form only for those who may create a policy
     form = PolicyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

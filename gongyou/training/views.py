@@ -403,7 +403,13 @@ def enrolment_transition_page(request: HttpRequest, enrolment_id: int) -> HttpRe
             lambda: services.enrolment_transition(
                 actor=actor,
                 enrolment=enrolment,
-                **{k: v for k, v in data.items() if v not in (None, "")},
+                to_status=data.get("to_status"),
+                version=data.get("version"),
+                **{
+                    k: v
+                    for k, v in data.items()
+                    if k not in ("to_status", "version") and v not in (None, "")
+                },
             ),
         )
         if done is not None:

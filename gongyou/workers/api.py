@@ -1,9 +1,9 @@
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gongyou.accounts.policies import actor_for
-from gongyou.core.api import ERRORS
+from gongyou.core.api import ERRORS, LimitOffsetPagination
 
 from . import selectors, services
 from .schemas import (
@@ -69,7 +69,11 @@ def reveal_worker(request: HttpRequest, worker_id: int, payload: RevealIn) -> ob
     actor = actor_for(request.user)
     worker = selectors.worker_get(actor=actor, worker_id=worker_id)
     return services.worker_reveal(
-        actor=actor, worker=worker, fields=payload.fields, purpose=payload.purpose
+        actor=actor,
+        worker=worker,
+        fields=payload.fields,
+        purpose=payload.purpose,
+        detail=payload.detail,
     )
 
 

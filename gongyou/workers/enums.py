@@ -31,6 +31,17 @@ class RevealField(models.TextChoices):
     PHONE = "phone", _("Mobile number")
 
 
+class RevealPurpose(models.TextChoices):
+    """Why personal data is revealed (PIPL Art. 6: a definite, reasonable purpose). The code is
+    stored in the audit row with the free-text detail; `other` needs the detail."""
+
+    CASE = "case", _("Handling the worker's case")
+    CONTACT = "contact", _("Contacting the worker")
+    VERIFY = "verify", _("Checking the worker's identity")
+    REFERRAL = "referral", _("Referral to a partner department")
+    OTHER = "other", _("Other (say why)")
+
+
 class DuplicateReason(models.TextChoices):
     """Why two workers may be one person (duplicate review)."""
 

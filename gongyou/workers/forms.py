@@ -31,7 +31,7 @@ from gongyou.core.forms import (
 )
 from gongyou.regions.selectors import region_is_known, region_label
 
-from .enums import ConsentMethod, ConsentPurpose, MigrationScope
+from .enums import ConsentMethod, ConsentPurpose, MigrationScope, RevealPurpose
 
 NOT_GIVEN = [("", _("Not given"))]
 
@@ -198,13 +198,7 @@ def worker_initial(worker: Any) -> dict[str, Any]:
     }
 
 
-REVEAL_PURPOSES = [
-    ("", _("Choose a reason…")),
-    ("case", _("Handling the worker's case")),
-    ("contact", _("Contacting the worker")),
-    ("verify", _("Checking the worker's identity")),
-    ("referral", _("Referral to a partner department")),
-]
+REVEAL_PURPOSES = [("", _("Choose a reason…")), *RevealPurpose.choices]
 
 
 class RevealForm(forms.Form):
@@ -217,16 +211,8 @@ class RevealForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"required": True}),
     )
-    detail = forms.CharField(label=_("Details (optional)"), required=False, max_length=150)
-
-    def purpose_text(self) -> str:
-        labels = dict(REVEAL_PURPOSES)
-        reason = (
-            str(labels.get(self.cleaned_data.get("purpose") or "", ""))
-            if self.cleaned_data.get("purpose")
-            else ""
-        )
-        return ": ".join(p for p in (reason, self.cleaned_data.get("detail", "").strip()) if p)
+    # Validated by the service (required for "other"; at most 150 characters).
+    detail = forms.CharField(label=_("Details"), required=False)
 
 
 class CertificateForm(ServiceErrorsMixin, forms.Form):

@@ -91,6 +91,8 @@ class Worker(TimeStampedModel):
         verbose_name=_("merged into"),
     )
     merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+    # Set when the identity was replaced by placeholders (workers.anonymise); never undone.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("worker")

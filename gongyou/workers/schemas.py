@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from gongyou.regions.selectors import region_label
 
@@ -116,8 +116,12 @@ class WorkerFilterIn(Schema):
 
 
 class RevealIn(Schema):
-    fields: list[str] = ["national_id", "phone"]
-    purpose: str = ""
+    fields: list[str] = Field(["national_id", "phone"], description="national_id and/or phone")
+    purpose: str = Field(
+        "",
+        description="Required. Why: case, contact, verify, referral or other (stored in the audit log).",
+    )
+    detail: str = Field("", description="Free text, at most 150 characters; required for other.")
 
 
 class RevealOut(Schema):

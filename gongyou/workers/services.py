@@ -32,7 +32,15 @@ from gongyou.core.cleaning import clean_date
 from gongyou.core.errors import Conflict, FieldError, FieldErrors, NotFound, PermissionDenied
 from gongyou.regions.selectors import province_codes, region_is_known, region_label
 
-from .enums import ConsentMethod, ConsentPurpose, MigrationScope, RevealField
+from .anonymise import (  # re-exported: the anonymisation services live in anonymise.py
+    AnonymiseResult as AnonymiseResult,
+)
+from .anonymise import Redact as Redact
+from .anonymise import anonymisation_blockers as anonymisation_blockers
+from .anonymise import register_anonymisation_blocker as register_anonymisation_blocker
+from .anonymise import register_worker_pii as register_worker_pii
+from .anonymise import worker_anonymise as worker_anonymise
+from .enums import ConsentMethod, ConsentPurpose, MigrationScope, RevealField, RevealPurpose
 from .identity import (
     IdentityError,
     NationalId,
@@ -84,6 +92,13 @@ EDITABLE_FIELDS = [
 _NAME_BAD = re.compile(r"[0-9<>{}\[\]\\/@#$%^&*=+|~_;:!?，,。]")
 _SPACE_RUNS = re.compile(r"\s+")
 _REGION_CODE = re.compile(r"\d{6}")
+
+
+class WorkerAnonymised(Conflict):
+    code = "worker_anonymised"
+    default_message = gettext_lazy(
+        "This worker's personal data was anonymised; it cannot be shown or changed."
+    )
 
 
 class WorkerAlreadyRegistered(Conflict):
@@ -412,6 +427,8 @@ def worker_update(*, actor: Actor, worker: Worker, data: dict[str, Any]) -> Work
     """Change the fields present in `data`; only what changed is audited."""
     worker_require_can_edit(actor, worker)
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    if worker.anonymised_at is not None:
+        raise WorkerAnonymised()
     errors = FieldErrors()
     unknown = set(data) - set(EDITABLE_FIELDS) - {"national_id"}
     for field in sorted(unknown):
@@ -473,13 +490,19 @@ def worker_update(*, actor: Actor, worker: Worker, data: dict[str, Any]) -> Work
     return worker
 
 
+REVEAL_DETAIL_MAX = 150
+
+
 @transaction.atomic
 def worker_reveal(
-    *, actor: Actor, worker: Worker, fields: list[str], purpose: str = ""
+    *, actor: Actor, worker: Worker, fields: list[str], purpose: str = "", detail: str = ""
 ) -> dict[str, str]:
-    """Decrypt personal data for a role that needs it; every reveal is audited."""
+    """Decrypt personal data for a role that needs it. `purpose` is a `RevealPurpose` code
+    (required), `detail` free text (required for `other`); both go into the audit row."""
     if not worker_is_visible(actor, worker):
         raise NotFound()
+    if worker.anonymised_at is not None:
+        raise WorkerAnonymised()
     errors = FieldErrors()
     if not fields:
         errors.add("fields", "required", _("Say which fields to reveal."))
@@ -491,15 +514,23 @@ def worker_reveal(
             raise PermissionDenied(
                 _("Your role cannot see the full %(field)s.") % {"field": RevealField(field).label}
             )
-    purpose = purpose.strip()
+    purpose, detail = (purpose or "").strip(), " ".join((detail or "").split())
     if not purpose:
         errors.add(
             "purpose",
             "required",
             _("State why you need to see it (PIPL: every reveal has a purpose)."),
         )
-    elif len(purpose) > 200:
-        errors.add("purpose", "too_long", _("At most 200 characters."))
+    elif purpose not in RevealPurpose.values:
+        errors.add(
+            "purpose",
+            "invalid_choice",
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(RevealPurpose.values)},
+        )
+    elif purpose == RevealPurpose.OTHER and not detail:
+        errors.add("detail", "required", _("Say why you need to see it."))
+    if len(detail) > REVEAL_DETAIL_MAX:
+        errors.add("detail", "too_long", _("At most %(n)d characters.") % {"n": REVEAL_DETAIL_MAX})
     errors.raise_if_any()
     out: dict[str, str] = {}
     if "national_id" in fields:
@@ -511,8 +542,8 @@ def worker_reveal(
         action="worker.reveal",
         entity=worker,
         worker_id=worker.pk,
-        after={"fields": sorted(fields)},
-        purpose=purpose.strip(),
+        after={"fields": sorted(fields), "purpose": purpose, "detail": detail},
+        purpose=f"{purpose}: {detail}" if detail else purpose,
         region_code=worker.current_region_id,
         summary=_("Revealed %(fields)s")
         % {"fields": _list_sep().join(str(RevealField(f).label) for f in sorted(fields))},

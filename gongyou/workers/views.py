@@ -54,6 +54,7 @@ from .selectors import (
     worker_timeline,
 )
 from .services import (
+    WorkerAnonymised,
     certificate_add,
     consent_record,
     worker_merge,
@@ -213,10 +214,16 @@ def worker_reveal_page(request: HttpRequest, worker_id: int) -> HttpResponse:
         context["field"] = field
         try:
             values = worker_reveal(
-                actor=actor, worker=worker, fields=[field], purpose=form.purpose_text()
+                actor=actor,
+                worker=worker,
+                fields=[field],
+                purpose=form.cleaned_data["purpose"],
+                detail=form.cleaned_data["detail"],
             )
-        except ValidationFailed as exc:
-            context["error"] = exc.message
+        except (ValidationFailed, WorkerAnonymised) as exc:
+            context["error"] = " ".join(
+                [exc.message, *(str(e["message"]) for e in exc.fields.values())]
+            )
         else:
             context["value"] = values.get(field, "")
     else:

@@ -4,6 +4,10 @@ Marked `e2e`. They skip, with the reason, when the `playwright` package or a Chr
 missing (CI installs both; see docs/domains/portal.md). The browser is never downloaded by
 Playwright: it drives the system Chromium (`GONGYOU_CHROMIUM`, else /usr/bin/chromium).
 A screenshot of each journey's last step goes to test-artifacts/e2e/.
+
+The site runs under its enforced content security policy (settings CONTENT_SECURITY_POLICY) and
+every test fails if the browser reports a violation: a blocked inline script or style, an
+eval, a resource from another origin (`csp_violations`).
 """
 
 from __future__ import annotations
@@ -57,6 +61,59 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+# Chromium logs each violation to the console ("Refused to ... because it violates the following
+# Content Security Policy directive ..."); the init script reports the DOM event as well, with
+# the directive and the source location.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+    + " at " + e.sourceFile + ":" + e.lineNumber + " " + (e.sample || ""));
+});
+"""
+_violations: list[str] = []
+
+
+def _record_csp(message: Any) -> None:
+    text = message.text
+    if "Content Security Policy" in text or text.startswith("CSP violation:"):
+        _violations.append(f"{message.location.get('url', '')}: {text}")
+
+
+class CheckedBrowser:
+    """The Playwright browser, whose new contexts report CSP violations to `csp_violations`."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **kwargs: Any) -> Any:
+        context = self._browser.new_context(**kwargs)
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", _record_csp)
+        return context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
+@pytest.fixture
+def csp_violations() -> list[str]:
+    """The violations the browser reported during this test (tests that provoke one on purpose
+    read and clear it)."""
+    return _violations
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_csp_violation(request: Any) -> Iterator[None]:
+    _violations.clear()
+    yield
+    if "browser" in request.fixturenames and _violations:
+        found, _violations[:] = list(_violations), []
+        pytest.fail(
+            "The content security policy blocked something on the page:\n" + "\n".join(found),
+            pytrace=False,
+        )
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     try:
@@ -71,7 +128,7 @@ def browser() -> Iterator[Any]:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield browser
+        yield CheckedBrowser(browser)
         browser.close()
 
 

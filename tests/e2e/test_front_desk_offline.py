@@ -40,7 +40,7 @@ def _queue(page, station):
 def test_offline_visits_are_kept_and_sent_exactly_once(desk, screenshot):
     station, context, page = desk
     context.set_offline(True)
-    page.wait_for_function("!navigator.onLine")
+    page.wait_for_function("() => !navigator.onLine")
     page.click("#fd-services .service >> nth=0")
     page.keyboard.press("Escape")
     page.click("#fd-services .service >> nth=1")
@@ -55,7 +55,7 @@ def test_offline_visits_are_kept_and_sent_exactly_once(desk, screenshot):
 
     context.set_offline(False)
     page.wait_for_function(
-        f"JSON.parse(localStorage.getItem('gongyou.frontdesk.v1.{station.pk}') || '[]').length === 0",
+        f"() => JSON.parse(localStorage.getItem('gongyou.frontdesk.v1.{station.pk}') || '[]').length === 0",
         timeout=15000,
     )
     assert Visit.objects.count() == 2
@@ -72,12 +72,12 @@ def test_offline_visits_are_kept_and_sent_exactly_once(desk, screenshot):
     )
     page.evaluate("window.gongyouFrontDesk.flush()")
     page.wait_for_function(
-        f"JSON.parse(localStorage.getItem('gongyou.frontdesk.v1.{station.pk}') || '[]').length === 0",
+        f"() => JSON.parse(localStorage.getItem('gongyou.frontdesk.v1.{station.pk}') || '[]').length === 0",
         timeout=15000,
     )
     assert Visit.objects.count() == 2
     page.wait_for_function(
-        "document.querySelector('#today h2').textContent.includes('2')", timeout=15000
+        "() => document.querySelector('#today h2').textContent.includes('2')", timeout=15000
     )
     screenshot(page)
 
@@ -85,7 +85,7 @@ def test_offline_visits_are_kept_and_sent_exactly_once(desk, screenshot):
 def test_a_refused_visit_is_reported_as_a_conflict(desk, screenshot):
     station, context, page = desk
     context.set_offline(True)
-    page.wait_for_function("!navigator.onLine")
+    page.wait_for_function("() => !navigator.onLine")
     page.click("#fd-services .service >> nth=0")
     queued = _queue(page, station)
     # Meanwhile the same key was used on the server for a different visit.
@@ -111,6 +111,6 @@ def test_a_refused_visit_is_reported_as_a_conflict(desk, screenshot):
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#fd-conflicts button[data-action=discard]")
     page.wait_for_function(
-        f"JSON.parse(localStorage.getItem('gongyou.frontdesk.v1.{station.pk}') || '[]').length === 0"
+        f"() => JSON.parse(localStorage.getItem('gongyou.frontdesk.v1.{station.pk}') || '[]').length === 0"
     )
     assert "discarded" in page.inner_text("#fd-status")

@@ -46,7 +46,7 @@ def test_staff_register_a_worker_and_log_a_visit(
     page.fill("#fd-q", phone)
     page.wait_for_selector(f"#fd-results .pick[data-worker-id='{worker.pk}']")
     page.press("#fd-q", "Enter")
-    page.wait_for_function("document.getElementById('fd-worker-id').value !== ''")
+    page.wait_for_function("() => document.getElementById('fd-worker-id').value !== ''")
     page.keyboard.press("1")
     page.wait_for_selector("#fd-status .ok")
     visit = Visit.objects.get()

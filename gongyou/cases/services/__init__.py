@@ -14,6 +14,7 @@ from .case import (
 from .common import CaseChanged, CaseTransitionNotAllowed
 from .deadline import calendar_day_set, deadline_extend, deadline_meet, deadlines_recompute
 from .intake import case_intake
+from .project import project_set_arrears_flag
 from .self_service import case_file_by_worker, case_handling_organisation
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "deadlines_recompute",
     "notification_mark_read",
     "notify",
+    "project_set_arrears_flag",
 ]

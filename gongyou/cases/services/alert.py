@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 
 from gongyou.accounts.policies import Actor
 from gongyou.accounts.selectors import organisation_admins
-from gongyou.core.audit import audit_record
 from gongyou.core.errors import NotFound
 from gongyou.employers.services import employer_set_arrears_flag
 
 from ..enums import FINISHED, CaseStatus, CaseType, DeadlineKind, DeadlineStatus, NotificationKind
-from ..models import Case, Deadline, Notification, Project
+from ..models import Case, Deadline, Notification
 from ..policies import notifications_visible_to
 from .deadline import deadlines_recompute
+from .project import project_set_arrears_flag
 
 ARREARS_WINDOW = dt.timedelta(days=365)
 
@@ -84,7 +84,9 @@ def arrears_evaluate(*, case: Case) -> list[str]:
             count = recent.filter(respondents__project=project).distinct().count()
             reason = _reason(case, count, repeat)
             if reason:
-                _project_flag(project=project, reason=reason)
+                project_set_arrears_flag(
+                    actor=None, project=project, flagged=True, reason=reason[:300]
+                )
                 flagged.append(f"project:{project.pk}")
     return flagged
 
@@ -101,19 +103,6 @@ def _reason(case: Case, count: int, repeat: int) -> str:
             "ref": case.reference,
         }
     return ""
-
-
-def _project_flag(*, project: Project, reason: str) -> None:
-    project.arrears_flagged, project.arrears_flag_reason = True, reason[:300]
-    project.save(update_fields=["arrears_flagged", "arrears_flag_reason", "updated_at"])
-    audit_record(
-        actor=None,
-        action="project.flag",
-        entity=project,
-        after={"arrears_flagged": True, "reason": reason},
-        region_code=project.region_id,
-        summary=_("Flagged for wage arrears: %(r)s") % {"r": reason},
-    )
 
 
 def _label(deadline: Deadline) -> str:

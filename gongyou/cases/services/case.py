@@ -32,8 +32,9 @@ from ..enums import (
 from ..models import Case, Claimant
 from ..policies import (
     HANDLE_ROLES,
+    actor_is_partner,
     case_is_visible,
-    case_require_can_handle,
+    case_require_can_manage,
     case_require_can_note,
     case_require_visible,
 )
@@ -93,9 +94,15 @@ def case_transition(
         raise CaseTransitionNotAllowed(
             _("A case cannot go from “%(a)s” to “%(b)s”.")
             % {"a": CaseStatus(case.status).label, "b": CaseStatus(target).label},
-            extra={"allowed": sorted(k for k, roles in allowed.items() if actor.roles & roles)},
+            extra={
+                "allowed": sorted(k for k, roles in allowed.items() if actor.roles & roles)
+                if not actor_is_partner(actor)
+                else []
+            },
         )
     if not actor.roles & allowed[target]:
+        raise PermissionDenied(_("Your role cannot make this change."))
+    if actor_is_partner(actor):  # a referred partner department reads the case, never moves it
         raise PermissionDenied(_("Your role cannot make this change."))
     before = case.status
     case.status = target
@@ -125,7 +132,7 @@ def case_transition(
 @transaction.atomic
 def case_assign(*, actor: Actor, case: Case, user_id: Any, version: Any, reason: Any = "") -> Case:
     """Give the case to a handler who can see it (a case handler or an admin)."""
-    case_require_can_handle(actor, case)
+    case_require_can_manage(actor, case)
     errors = FieldErrors()
     version_n = clean_version(version, errors)
     text = clean_text("reason", reason, errors, required=False, limit=1000)
@@ -136,6 +143,7 @@ def case_assign(*, actor: Actor, case: Case, user_id: Any, version: Any, reason:
         if (
             handler is None
             or not handler.roles & HANDLE_ROLES
+            or actor_is_partner(handler)
             or not case_is_visible(handler, case)
         ):
             errors.add(
@@ -193,7 +201,7 @@ def case_transfer(
     *, actor: Actor, case: Case, organisation_id: Any, reason: Any, version: Any
 ) -> Case:
     """Hand the case to another union organisation in scope; it becomes theirs, unassigned."""
-    case_require_can_handle(actor, case)
+    case_require_can_manage(actor, case)
     errors = FieldErrors()
     version_n = clean_version(version, errors)
     text = clean_text("reason", reason, errors, required=True, limit=1000)
@@ -223,7 +231,7 @@ def case_refer(
     *, actor: Actor, case: Case, organisation_id: Any, reason: Any, version: Any
 ) -> Case:
     """Refer to a partner department: its staff then see the case in their own queue."""
-    case_require_can_handle(actor, case)
+    case_require_can_manage(actor, case)
     errors = FieldErrors()
     version_n = clean_version(version, errors)
     text = clean_text("reason", reason, errors, required=True, limit=1000)
@@ -257,7 +265,7 @@ def case_refer(
 def claimant_add(
     *, actor: Actor, case: Case, worker_id: Any, amount_claimed: Any, version: Any
 ) -> Claimant:
-    case_require_can_handle(actor, case)
+    case_require_can_manage(actor, case)
     errors = FieldErrors()
     version_n = clean_version(version, errors)
     parsed = clean_claimants(
@@ -290,7 +298,7 @@ def claimant_record_outcome(
     *, actor: Actor, case: Case, claimant_id: Any, data: dict[str, Any], version: Any
 ) -> Claimant:
     """Outcome, amount recovered and the worker's satisfaction (1–5) at follow-up."""
-    case_require_can_handle(actor, case)
+    case_require_can_manage(actor, case)
     errors = FieldErrors()
     version_n = clean_version(version, errors)
     claimant = case.claimants.filter(pk=clean_id("claimant_id", claimant_id, errors) or 0).first()

@@ -26,9 +26,7 @@ from ..enums import (
     RespondentRole,
 )
 from ..models import Case, Claimant, Project, Respondent
-from ..policies import (
-    case_require_can_intake,
-)
+from ..policies import case_require_can_intake, projects_visible_to
 from ..selectors import work_calendar
 from .alert import arrears_evaluate
 from .common import (
@@ -122,6 +120,36 @@ def _clean_project(actor: Actor, data: Any, errors: FieldErrors) -> dict[str, An
     return {"name": name, "address": address, "region_id": region}
 
 
+def _clean_project_ref(
+    actor: Actor, data: dict[str, Any], respondents: list[tuple[Any, str]], errors: FieldErrors
+) -> dict[str, Any] | Project | None:
+    """A new project (`project`) or an existing one in the user's area (`project_id`), so
+    that repeated cases on one site count against the same project. A project needs at least
+    one respondent: the case names the project through its respondents."""
+    given_id = data.get("project_id")
+    if given_id not in (None, "") and data.get("project"):
+        errors.add(
+            "project_id", "conflicting", _("Name an existing project or a new one, not both.")
+        )
+        return None
+    if given_id in (None, ""):
+        project: dict[str, Any] | Project | None = _clean_project(
+            actor, data.get("project"), errors
+        )
+    else:
+        pid = clean_id("project_id", given_id, errors)
+        project = projects_visible_to(actor).filter(pk=pid).first() if pid is not None else None
+        if project is None and "project_id" not in errors.errors:
+            errors.add("project_id", "unknown_project", _("No such project in your area."))
+    if project is not None and not data.get("respondents"):
+        errors.add(
+            "respondents",
+            "required",
+            _("Name the project's general contractor or subcontractor among the respondents."),
+        )
+    return project
+
+
 def _next_reference(region: str, year: int) -> str:
     prefix = f"RP-{region}-{year}-"
     last = (
@@ -177,7 +205,7 @@ def case_intake(*, actor: Actor, data: dict[str, Any]) -> Case:
     known_on = clean_date("infringement_known_on", data.get("infringement_known_on"), errors)
     claimants = clean_claimants(actor, data.get("claimants"), errors, required=True)
     respondents = _clean_respondents(actor, data.get("respondents"), errors)
-    project = _clean_project(actor, data.get("project"), errors)
+    project = _clean_project_ref(actor, data, respondents, errors)
     if actor.organisation_id is None:
         errors.add("organisation", "required", _("Your account belongs to no organisation."))
     errors.raise_if_any()
@@ -214,7 +242,7 @@ def _intake_write(
     values: dict[str, Any],
     claimants: list[tuple[int, Any]],
     respondents: list[tuple[Any, str]],
-    project: dict[str, Any] | None,
+    project: dict[str, Any] | Project | None,
 ) -> Case:
     now = timezone.now()
     case = Case(received_at=now, **values)
@@ -225,16 +253,19 @@ def _intake_write(
         [Claimant(case=case, worker_id=w, amount_claimed=a) for w, a in claimants]
     )
     project_row = None
-    if project is not None:
-        project_row = Project.objects.create(
-            general_contractor=next(
-                (e for e, r in respondents if r == RespondentRole.GENERAL_CONTRACTOR), None
-            ),
-            **project,
-        )
-        project_row.subcontractors.set(
-            [e for e, r in respondents if r == RespondentRole.SUBCONTRACTOR]
-        )
+    general = next((e for e, r in respondents if r == RespondentRole.GENERAL_CONTRACTOR), None)
+    subcontractors = [e for e, r in respondents if r == RespondentRole.SUBCONTRACTOR]
+    if isinstance(project, Project):
+        # An existing project keeps its general contractor; a first one named is recorded,
+        # and newly named subcontractors are added (Art. 30: the contractor answers for them).
+        project_row = Project.objects.select_for_update().get(pk=project.pk)
+        if project_row.general_contractor_id is None and general is not None:
+            project_row.general_contractor = general
+            project_row.save(update_fields=["general_contractor", "updated_at"])
+        project_row.subcontractors.add(*subcontractors)
+    elif project is not None:
+        project_row = Project.objects.create(general_contractor=general, **project)
+        project_row.subcontractors.set(subcontractors)
     Respondent.objects.bulk_create(
         [Respondent(case=case, employer=e, role=r, project=project_row) for e, r in respondents]
     )
@@ -252,6 +283,7 @@ def _intake_write(
             "channel": case.channel,
             "claimants": len(claimants),
             "respondents": [e.pk for e, _r in respondents],
+            **({"project": project_row.pk} if project_row is not None else {}),
             "deadlines_started": [d.kind for d in started],
         },
     )

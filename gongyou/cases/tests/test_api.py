@@ -193,3 +193,170 @@ def test_employer_history_and_flagged_list(api, case_factory, employer):
     assert [c["id"] for c in history["items"]] == [second.pk, first.pk]
     flagged = api.get("/api/v1/employers", {"flagged": "true"}).json()["items"]
     assert [e["id"] for e in flagged] == [employer.pk]
+
+
+def test_intake_channels_api_by_default_hotline_when_said(api, worker, employer):
+    body = {"type": "wage_arrears", "summary": "欠薪", "region": "440305"}
+    body["claimants"] = [{"worker_id": worker.pk, "amount_claimed": 1}]
+    assert post(api, "/api/v1/cases", body).json()["channel"] == "api"
+    body["channel"] = "hotline"
+    assert post(api, "/api/v1/cases", body).json()["channel"] == "hotline"
+
+
+def test_partner_department_queue_and_what_it_may_do(
+    api, case_factory, admin_actor, inspection, partner_user
+):
+    from gongyou.cases import services
+
+    case = case_factory()
+    other = case_factory()
+    partner = api_client_for(partner_user())
+    assert partner.get("/api/v1/cases").json()["count"] == 0  # same city, not referred
+    assert partner.get(f"/api/v1/cases/{case.pk}").status_code == 404
+    res = post(
+        api,
+        f"/api/v1/cases/{case.pk}/refer",
+        {"organisation_id": inspection.pk, "reason": "移送监察", "version": 1},
+    )
+    assert res.status_code == 200 and res.json()["referred_to_id"] == inspection.pk
+    queue = partner.get("/api/v1/cases", {"referred": "me"}).json()
+    assert [c["id"] for c in queue["items"]] == [case.pk] and queue["count"] == 1
+    assert other.pk not in [c["id"] for c in partner.get("/api/v1/cases").json()["items"]]
+    # It reads and notes the case, and records its procedure's dates ...
+    assert post(partner, f"/api/v1/cases/{case.pk}/notes", {"text": "已受理"}).status_code == 201
+    services.case_transition(
+        actor=admin_actor, case=case, to_status="accepted", reason="ok", version=2
+    )
+    services.case_transition(
+        actor=admin_actor,
+        case=case,
+        to_status="referred_labour_inspection",
+        reason="移送",
+        version=3,
+    )
+    detail = partner.get(f"/api/v1/cases/{case.pk}").json()
+    acceptance = next(d for d in detail["deadlines"] if d["kind"] == "inspection_acceptance")
+    met = post(
+        partner,
+        f"/api/v1/cases/{case.pk}/deadlines/{acceptance['id']}/met",
+        {"met_on": timezone.localdate().isoformat(), "version": detail["version"]},
+    )
+    assert met.status_code == 200
+    kinds = {d["kind"]: d["status"] for d in met.json()["deadlines"]}
+    assert kinds["inspection_acceptance"] == "met" and kinds["inspection_investigation"] == "open"
+    # ... but the handling union organisation keeps the case.
+    version = met.json()["version"]
+    for path, payload in (
+        ("transition", {"to_status": "resolved", "reason": "x", "resolution": "other"}),
+        ("assign", {"user_id": 1}),
+        ("refer", {"organisation_id": inspection.pk, "reason": "x"}),
+    ):
+        res = post(partner, f"/api/v1/cases/{case.pk}/{path}", {**payload, "version": version})
+        assert res.status_code == 403, (path, res.content)
+        assert Case.objects.get(pk=case.pk).version == version, path
+    res = post(
+        partner,
+        f"/api/v1/cases/{case.pk}/transition",
+        {"to_status": "resolved", "reason": "x", "resolution": "other", "version": version},
+    )
+    assert res.status_code == 403
+    wrong = post(
+        partner,
+        f"/api/v1/cases/{case.pk}/transition",
+        {"to_status": "closed", "reason": "x", "version": version},
+    )
+    assert wrong.status_code == 409 and wrong.json()["allowed"] == []
+
+
+def test_projects_list_detail_history_and_flag(api, admin_actor, worker, make_user):
+    from gongyou.employers.tests.factories import make_employer
+
+    general = make_employer(actor=admin_actor, name="某建工集团")
+    sub = make_employer(actor=admin_actor, name="某劳务公司")
+    respondents = [
+        {"employer_id": general.pk, "role": "general_contractor"},
+        {"employer_id": sub.pk, "role": "subcontractor"},
+    ]
+    first = make_case(
+        actor=admin_actor,
+        workers=[worker],
+        respondents=respondents,
+        project={"name": "科技园二期", "address": "南山区", "region": "440305"},
+    )
+    project_id = first.respondents.first().project_id
+    listed = api.get("/api/v1/projects").json()
+    assert listed["count"] == 1
+    item = listed["items"][0]
+    assert item["general_contractor"]["name"] == "某建工集团"
+    assert [s["name"] for s in item["subcontractors"]] == ["某劳务公司"]
+    assert item["arrears_flagged"] is False
+    # A second wage case on the same project (picked by id) makes it a repeated one.
+    res = post(
+        api,
+        "/api/v1/cases",
+        {
+            "type": "wage_arrears",
+            "summary": "又欠薪",
+            "region": "440305",
+            "claimants": [{"worker_id": worker.pk, "amount_claimed": 100}],
+            "respondents": [{"employer_id": sub.pk, "role": "subcontractor"}],
+            "project_id": project_id,
+        },
+    )
+    assert res.status_code == 201, res.content
+    assert res.json()["respondents"][0]["project_id"] == project_id
+    flagged = api.get("/api/v1/projects", {"flagged": "true"}).json()
+    assert [p["id"] for p in flagged["items"]] == [project_id]
+    history = api.get(f"/api/v1/projects/{project_id}/cases").json()
+    assert history["count"] == 2
+    assert api.get("/api/v1/cases", {"project_id": project_id}).json()["count"] == 2
+    url = f"/api/v1/projects/{project_id}/arrears-flag"
+    assert post(api, url, {"flagged": False, "reason": ""}).json()["fields"]["reason"]["code"] == (
+        "required"
+    )
+    cleared = post(api, url, {"flagged": False, "reason": "已结清"})
+    assert cleared.status_code == 200 and cleared.json()["arrears_flagged"] is False
+    analyst = api_client_for(make_user("analyst"))
+    assert analyst.get(f"/api/v1/projects/{project_id}").status_code == 200
+    assert post(analyst, url, {"flagged": True, "reason": "x"}).status_code == 403
+    outsider = api_client_for(make_user("case_handler", org="bj"))
+    assert outsider.get(f"/api/v1/projects/{project_id}").status_code == 404
+    assert outsider.get("/api/v1/projects").json()["count"] == 0
+    both = post(
+        api,
+        "/api/v1/cases",
+        {
+            "type": "wage_arrears",
+            "summary": "x",
+            "region": "440305",
+            "claimants": [{"worker_id": worker.pk}],
+            "project_id": project_id,
+            "project": {"name": "新项目", "region": "440305"},
+        },
+    )
+    assert both.status_code == 422 and "project_id" in both.json()["fields"]
+    unknown = post(
+        api,
+        "/api/v1/cases",
+        {
+            "type": "wage_arrears",
+            "summary": "x",
+            "region": "440305",
+            "claimants": [{"worker_id": worker.pk}],
+            "project_id": 999999,
+        },
+    )
+    assert unknown.json()["fields"]["project_id"]["code"] == "unknown_project"
+    alone = post(
+        api,
+        "/api/v1/cases",
+        {
+            "type": "wage_arrears",
+            "summary": "x",
+            "region": "440305",
+            "claimants": [{"worker_id": worker.pk}],
+            "project_id": project_id,
+        },
+    )
+    # A case names a project through its respondents (the contractor or a subcontractor).
+    assert alone.json()["fields"]["respondents"]["code"] == "required"

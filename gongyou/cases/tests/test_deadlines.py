@@ -11,7 +11,14 @@ import datetime as dt
 import chinese_calendar
 import pytest
 
-from gongyou.cases.deadlines import RULES, WorkCalendar, add_months, due_date, rule_due_date
+from gongyou.cases.deadlines import (
+    PACKAGE_YEARS,
+    RULES,
+    WorkCalendar,
+    add_months,
+    due_date,
+    rule_due_date,
+)
 from gongyou.cases.enums import DeadlineKind
 
 D = dt.date
@@ -166,3 +173,78 @@ def test_administrator_rows_extend_and_override_the_package():
 def test_periods_are_at_least_one_unit():
     with pytest.raises(ValueError):
         days(START, 0)
+
+
+# --- 2026: the current year, and the first year the package lacks ------------------------------
+# chinesecalendar 1.11.0, checked: Spring Festival 2026 is Sun 15 – Mon 23 Feb with Saturdays
+# 14 and 28 Feb as working days; Mid-Autumn is 25–27 Sep and National Day 1–7 Oct 2026 with
+# Sunday 20 Sep and Saturday 10 Oct as working days.
+
+
+def test_the_package_has_the_2026_notice():
+    assert 2026 in PACKAGE_YEARS
+    for day in ("2026-02-15", "2026-02-23", "2026-09-25", "2026-10-01", "2026-10-07"):
+        assert not CAL.is_working_day(D.fromisoformat(day)), day
+    for day in ("2026-02-14", "2026-02-28", "2026-09-20", "2026-10-10"):
+        assert CAL.is_working_day(D.fromisoformat(day)), day  # weekend days worked (调休)
+    assert not CAL.is_working_day(D(2026, 3, 7))  # an ordinary Saturday
+
+
+def test_working_days_across_the_2026_spring_festival():
+    # Thu 12 Feb: Fri 13 (1), Sat 14 adjusted working day (2), 15–23 Feb holiday,
+    # Tue 24 (3), Wed 25 (4), Thu 26 Feb (5).
+    assert days(D(2026, 2, 12), 5, "working_days") == (D(2026, 2, 26), False)
+    # The adjusted Saturday 28 Feb counts: Thu 26 (1), Fri 27 (2), Sat 28 (3).
+    assert days(D(2026, 2, 25), 3, "working_days").due == D(2026, 2, 28)
+    # A fourth working day skips Sunday 1 Mar: Mon 2 Mar.
+    assert days(D(2026, 2, 25), 4, "working_days").due == D(2026, 3, 2)
+    # Labour-inspection acceptance on a complaint received on the eve of the holiday.
+    inspection = rule_due_date(
+        kind=DeadlineKind.INSPECTION_ACCEPTANCE, start=D(2026, 2, 13), cal=CAL
+    )
+    # Sat 14 (1), holiday, Tue 24 (2), Wed 25 (3), Thu 26 (4), Fri 27 (5).
+    assert inspection == (D(2026, 2, 27), False)
+
+
+def test_working_days_across_mid_autumn_and_national_day_2026():
+    # Wed 23 Sep: Thu 24 (1), 25–27 Sep holiday, Mon 28 (2), Tue 29 (3), Wed 30 (4),
+    # 1–7 Oct holiday, Thu 8 (5), Fri 9 (6), Sat 10 Oct adjusted working day (7).
+    assert days(D(2026, 9, 23), 5, "working_days").due == D(2026, 10, 8)
+    assert days(D(2026, 9, 23), 7, "working_days").due == D(2026, 10, 10)
+    # The adjusted Sunday 20 Sep counts: Fri 18 Sep + 1 working day is Sun 20 Sep.
+    assert days(D(2026, 9, 18), 1, "working_days").due == D(2026, 9, 20)
+
+
+def test_calendar_periods_ending_in_the_2026_holidays_move_past_them():
+    # 15 days from 1 Feb end on Mon 16 Feb, inside the Spring Festival: Tue 24 Feb.
+    mediation = rule_due_date(kind=DeadlineKind.MEDIATION, start=D(2026, 2, 1), cal=CAL)
+    assert mediation == (D(2026, 2, 24), False)
+    # 15 days from 30 Jan end on the adjusted working Saturday 14 Feb: it stays.
+    assert days(D(2026, 1, 30), 15).due == D(2026, 2, 14)
+    # The Civil Code example: a period reaching 1 October ends after the holiday (Thu 8 Oct).
+    assert days(D(2026, 9, 16), 15).due == D(2026, 10, 8)
+    assert days(D(2025, 10, 1), 1, "years") == (D(2026, 10, 8), False)
+    # 5 days for the arbitration commission from Sat 26 Sep end on Thu 1 Oct: Thu 8 Oct.
+    acceptance = rule_due_date(
+        kind=DeadlineKind.ARBITRATION_ACCEPTANCE, start=D(2026, 9, 26), cal=CAL
+    )
+    assert acceptance.due == D(2026, 10, 8)
+
+
+def test_the_first_year_the_package_lacks_is_flagged_until_entered():
+    missing = PACKAGE_YEARS.stop  # 2027 with chinesecalendar 1.11.0
+    with pytest.raises(NotImplementedError):
+        chinese_calendar.is_workday(D(missing, 1, 4))  # why the package is never asked
+    assert not CAL.knows(D(missing, 1, 4))
+    # 5 working days from 28 Dec of the last covered year run into the missing year.
+    crossing = days(D(missing - 1, 12, 28), 5, "working_days")
+    assert crossing.calendar_missing
+    # Counting inside the covered year is not flagged, even near its end.
+    assert not days(D(missing - 1, 12, 1), 5, "working_days").calendar_missing
+    # The 1-year limits from a day of the covered year all reach into the missing year.
+    for kind in (DeadlineKind.ARBITRATION_LIMITATION, DeadlineKind.INJURY_APPLICATION_WORKER):
+        assert rule_due_date(kind=kind, start=D(missing - 1, 11, 29), cal=CAL).calendar_missing
+    # An administrator's row for that year makes it known (the whole notice is entered).
+    entered = WorkCalendar(overrides={D(missing, 1, 1): False})
+    assert entered.knows(D(missing, 6, 1))
+    assert not days(D(missing - 1, 12, 28), 5, "working_days", cal=entered).calendar_missing

@@ -391,3 +391,112 @@ def test_the_command_enqueues_the_task(case_factory, admin_actor, sz_admin, caps
     assert "enqueued cases_daily" in capsys.readouterr().out
     # ImmediateBackend ran it: the overdue case went to the Shenzhen organisation's admin.
     assert Notification.objects.get(kind="escalation").recipient == sz_admin
+
+
+def test_daily_run_for_an_unassigned_case_goes_to_the_organisation_admins(
+    case_factory, make_user, sz_admin, admin_actor
+):
+    other_admin = make_user("org_admin", org="bj")  # another organisation: never told
+    case = case_factory(actor=actor_for(sz_admin))
+    go(case, "accepted", admin_actor)
+    go(case, "referred_labour_inspection", admin_actor, today=dt.date(2025, 9, 26))
+    # 5 working days from Fri 26 Sep 2025 across National Day: due Fri 10 Oct.
+    acceptance = deadlines(case)["inspection_acceptance"]
+    assert acceptance.due_date == dt.date(2025, 10, 10)
+    Notification.objects.all().delete()
+    counts = services.cases_daily_run(today=dt.date(2025, 10, 8))
+    assert counts["near"] == 1
+    near = Notification.objects.get()
+    assert (near.recipient, near.kind) == (sz_admin, "deadline_near")
+    assert "2 days left" in near.text
+    counts = services.cases_daily_run(today=dt.date(2025, 10, 13))
+    # No handler to tell: the overdue deadline is escalated to the organisation's admins.
+    assert (counts["overdue"], counts["escalated"]) == (0, 1)
+    assert Notification.objects.get(kind="escalation").recipient == sz_admin
+    assert not Notification.objects.filter(recipient=other_admin).exists()
+
+
+def test_daily_task_runs_the_service_and_finished_cases_are_quiet(
+    case_factory, sz_admin, admin_actor
+):
+    from gongyou.cases.tasks import cases_daily
+
+    case = case_factory(actor=actor_for(sz_admin))
+    go(case, "accepted", admin_actor)
+    go(case, "mediation", admin_actor, today=dt.date(2025, 3, 3))
+    Notification.objects.all().delete()
+    result = cases_daily.enqueue("2025-03-20")
+    assert result.return_value == {"recomputed": 0, "near": 0, "overdue": 0, "escalated": 1}
+    go(case, "resolved", admin_actor, resolution="paid_by_employer")
+    Notification.objects.all().delete()
+    counts = services.cases_daily_run(today=dt.date(2025, 3, 25))
+    assert counts == {"recomputed": 0, "near": 0, "overdue": 0, "escalated": 0}
+
+
+def test_partner_department_staff_are_not_assignable_and_do_not_move_cases(
+    case_factory, admin_actor, inspection, partner_user
+):
+    case = case_factory()
+    case = services.case_refer(
+        actor=admin_actor, case=case, organisation_id=inspection.pk, reason="移送", version=1
+    )
+    partner = partner_user()
+    with pytest.raises(ValidationFailed) as exc:
+        services.case_assign(actor=admin_actor, case=case, user_id=partner.pk, version=2)
+    assert exc.value.fields["user_id"]["code"] == "unknown_handler"
+    with pytest.raises(PermissionDenied):
+        services.case_transition(
+            actor=actor_for(partner), case=case, to_status="accepted", reason="x", version=2
+        )
+    with pytest.raises(PermissionDenied):
+        services.claimant_record_outcome(
+            actor=actor_for(partner),
+            case=case,
+            claimant_id=case.claimants.get().pk,
+            data={"satisfaction": 5},
+            version=2,
+        )
+    services.case_note(actor=actor_for(partner), case=case, text="监察已登记")
+    assert Case.objects.get(pk=case.pk).version == 2
+
+
+def test_an_existing_project_collects_its_contractors_and_repeated_cases(admin_actor, worker, home):
+    general = make_employer(actor=admin_actor, name="总包")
+    sub1 = make_employer(actor=admin_actor, name="分包一")
+    sub2 = make_employer(actor=admin_actor, name="分包二")
+    first = make_case(
+        actor=admin_actor,
+        workers=[worker],
+        intake_station_id=home.pk,
+        respondents=[{"employer_id": sub1.pk, "role": "subcontractor"}],
+        project={"name": "地铁站", "region": "440305"},
+    )
+    project = Project.objects.get()
+    assert project.general_contractor is None and not project.arrears_flagged
+    make_case(
+        actor=admin_actor,
+        workers=[worker],
+        intake_station_id=home.pk,
+        type="labour_contract",  # not a wage case: does not count
+        respondents=[{"employer_id": sub2.pk, "role": "subcontractor"}],
+        project_id=project.pk,
+    )
+    project.refresh_from_db()
+    assert not project.arrears_flagged
+    make_case(
+        actor=admin_actor,
+        workers=[worker],
+        intake_station_id=home.pk,
+        respondents=[
+            {"employer_id": general.pk, "role": "general_contractor"},
+            {"employer_id": sub1.pk, "role": "subcontractor"},
+        ],
+        project_id=project.pk,
+    )
+    project.refresh_from_db()
+    assert Project.objects.count() == 1
+    assert project.general_contractor == general
+    assert set(project.subcontractors.all()) == {sub1, sub2}
+    assert project.arrears_flagged and "2" in project.arrears_flag_reason
+    assert AuditEvent.objects.filter(action="project.flag", entity_id=str(project.pk)).exists()
+    assert first.reference not in project.arrears_flag_reason  # the latest case is named

@@ -340,3 +340,260 @@ def test_employer_case_history(handler, case_factory, employer, admin_actor):
     ).content.decode()
     assert case.reference in html
     assert c.get(reverse("cases:employer_cases", args=[elsewhere.pk])).status_code == 404
+
+
+# --- every capability of the API has a page --------------------------------------------------
+
+
+def test_intake_page_offers_hotline_to_desk_staff_of_a_federation(handler):
+    html = client_as(handler).get(reverse("cases:new")).content.decode()
+    assert re.search(r'<option value="hotline" selected', html)
+    assert 'value="self_service"' not in html  # the worker files that themselves
+
+
+def test_transfer_and_refer_from_the_case_page(
+    handler, case_factory, orgs, inspection, partner_user
+):
+    from gongyou.accounts.enums import OrganisationKind
+    from gongyou.accounts.services import organisation_create
+
+    nanshan = organisation_create(
+        actor=None,
+        name="南山区总工会",
+        kind=OrganisationKind.DISTRICT_FEDERATION,
+        region_code="440305",
+        parent=orgs["sz"],
+    )
+    case = case_factory()
+    c = client_as(handler)
+    html = c.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "南山区总工会" in html and "深圳市劳动保障监察支队" in html  # the two pickers
+    missing = c.post(
+        reverse("cases:refer", args=[case.pk]), {"rf-organisation_id": "", "rf-version": 1}
+    ).content.decode()
+    assert "This field is required." in missing and Case.objects.get(pk=case.pk).version == 1
+    res = c.post(
+        reverse("cases:refer", args=[case.pk]),
+        {"rf-organisation_id": inspection.pk, "rf-reason": "移送监察", "rf-version": 1},
+    )
+    assert res.status_code == 302
+    case.refresh_from_db()
+    assert case.referred_to == inspection
+    # The partner department's staff now find it in their own queue.
+    partner = client_as(partner_user())
+    queue = partner.get(reverse("cases:queue"), {"referred": "on"}).content.decode()
+    assert case.reference in queue
+    page = partner.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "referred to your organisation" in page
+    assert 'name="tr-to_status"' not in page  # no status moves for the partner
+    assert reverse("cases:assign", args=[case.pk]) not in page
+    res = c.post(
+        reverse("cases:transfer", args=[case.pk]),
+        {"tf-organisation_id": nanshan.pk, "tf-reason": "属地管辖", "tf-version": 2},
+    )
+    assert res.status_code == 302
+    case.refresh_from_db()
+    assert case.organisation == nanshan and case.assigned_to is None
+    kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
+    assert kinds == ["intake", "referral", "transfer"]
+    assert (
+        partner.post(
+            reverse("cases:transition", args=[case.pk]),
+            {"tr-to_status": "accepted", "tr-reason": "x", "tr-version": case.version},
+        ).status_code
+        == 403
+    )
+
+
+def test_deadline_met_and_extend_from_the_case_page(handler, case_factory, sz_admin):
+    case = case_factory()
+    actor = actor_for(handler)
+    case = services.case_transition(
+        actor=actor, case=case, to_status="accepted", reason="ok", version=1
+    )
+    case = services.case_transition(
+        actor=actor, case=case, to_status="referred_arbitration", reason="仲裁", version=2
+    )
+    acceptance = case.deadlines.get(kind="arbitration_acceptance")
+    c = client_as(handler)
+    html = c.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Arbitration: decision to accept" in html and "5 days left" in html
+    assert reverse("cases:deadline_extend", args=[case.pk, acceptance.pk]) not in html
+    res = c.post(
+        reverse("cases:deadline_met", args=[case.pk, acceptance.pk]),
+        {"mt-met_on": TODAY.isoformat(), "mt-version": 3},
+    )
+    assert res.status_code == 302
+    award = case.deadlines.get(kind="arbitration_award")
+    html = c.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:deadline_extend", args=[case.pk, award.pk]) in html
+    assert "The law allows one extension of up to 15 calendar days." in html
+    too_long = c.post(
+        reverse("cases:deadline_extend", args=[case.pk, award.pk]),
+        {"ex-days": "16", "ex-reason": "案情复杂", "ex-version": 4},
+    ).content.decode()
+    assert "Extend by 1 to 15 calendar days." in too_long
+    res = c.post(
+        reverse("cases:deadline_extend", args=[case.pk, award.pk]),
+        {"ex-days": "15", "ex-reason": "案情复杂", "ex-version": 4},
+    )
+    assert res.status_code == 302
+    award.refresh_from_db()
+    assert award.extended_by == 15
+    html = c.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "extended by 15 calendar days" in html
+
+
+def test_days_left_near_and_overdue_are_shown(handler, case_factory):
+    soon = case_factory(infringement_known_on=TODAY - dt.timedelta(days=364))
+    late = case_factory(infringement_known_on=TODAY - dt.timedelta(days=400))
+    c = client_as(handler)
+    deadline = soon.deadlines.get()
+    left = (deadline.due_date - TODAY).days
+    html = c.get(reverse("cases:detail", args=[soon.pk])).content.decode()
+    assert "due-near" in html and re.search(rf"\b{left} days? left", html)
+    overdue = late.deadlines.get()
+    html = c.get(reverse("cases:detail", args=[late.pk])).content.decode()
+    days = (TODAY - overdue.due_date).days
+    assert "due-overdue" in html and re.search(rf"\b{days} days? overdue", html)
+    queue = c.get(reverse("cases:queue"), {"overdue": "on"}).content.decode()
+    assert late.reference in queue and soon.reference not in queue
+
+
+def test_resolve_close_and_reopen_from_the_case_page(handler, case_factory, sz_admin):
+    case = case_factory()
+    c = client_as(handler)
+    for to, version, extra in (
+        ("accepted", 1, {}),
+        ("resolved", 2, {"tr-resolution": "paid_by_employer"}),
+        ("closed", 3, {}),
+    ):
+        res = c.post(
+            reverse("cases:transition", args=[case.pk]),
+            {"tr-to_status": to, "tr-reason": "步骤", "tr-version": version, **extra},
+        )
+        assert res.status_code == 302, to
+    case.refresh_from_db()
+    assert (case.status, case.resolution) == ("closed", "paid_by_employer")
+    # Reopening is an administrator's decision: the handler is not offered it.
+    assert 'value="reopened"' not in c.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    admin_page = client_as(sz_admin)
+    assert (
+        'value="reopened"'
+        in admin_page.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    )
+    res = admin_page.post(
+        reverse("cases:transition", args=[case.pk]),
+        {"tr-to_status": "reopened", "tr-reason": "工人反映未付清", "tr-version": 4},
+    )
+    assert res.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.resolution) == ("reopened", "")
+
+
+def test_project_with_contractors_on_the_case_page_and_its_own_pages(
+    handler, admin_actor, worker, make_user
+):
+    general = make_employer(actor=admin_actor, name="某建工集团")
+    sub = make_employer(actor=admin_actor, name="某劳务分包公司")
+    case = make_case(
+        actor=admin_actor,
+        workers=[worker],
+        respondents=[
+            {"employer_id": general.pk, "role": "general_contractor"},
+            {"employer_id": sub.pk, "role": "subcontractor"},
+        ],
+        project={"name": "南山某住宅项目", "address": "南山区", "region": "440305"},
+    )
+    project = case.respondents.first().project
+    c = client_as(handler)
+    html = c.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:project", args=[project.pk]) in html
+    assert "General contractor" in html and "某建工集团" in html and "某劳务分包公司" in html
+    page = c.get(reverse("cases:project", args=[project.pk])).content.decode()
+    assert "某建工集团" in page and "某劳务分包公司" in page and case.reference in page
+    res = c.post(reverse("cases:project_flag", args=[project.pk]), {"flagged": "1", "reason": ""})
+    assert res.status_code == 200 and "This field is required." in res.content.decode()
+    res = c.post(
+        reverse("cases:project_flag", args=[project.pk]), {"flagged": "1", "reason": "多次欠薪"}
+    )
+    assert res.status_code == 302
+    flagged = c.get(reverse("cases:projects"), {"flagged": "on"}).content.decode()
+    assert "南山某住宅项目" in flagged and "Flagged for wage arrears" in flagged
+    history = c.get(
+        reverse("cases:employer_cases", args=[sub.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert reverse("cases:project", args=[project.pk]) in history and "Subcontractor" in history
+    analyst = client_as(make_user("analyst"))
+    assert (
+        'name="flagged"'
+        not in analyst.get(reverse("cases:project", args=[project.pk])).content.decode()
+    )
+    assert (
+        analyst.post(
+            reverse("cases:project_flag", args=[project.pk]), {"flagged": "0", "reason": "x"}
+        ).status_code
+        == 403
+    )
+    outsider = client_as(make_user("case_handler", org="bj"))
+    assert outsider.get(reverse("cases:project", args=[project.pk])).status_code == 404
+
+
+def test_intake_picks_an_existing_project(handler, admin_actor, worker, employer):
+    first = make_case(
+        actor=admin_actor,
+        workers=[worker],
+        respondents=[{"employer_id": employer.pk, "role": "general_contractor"}],
+        project={"name": "科技园二期", "region": "440305"},
+    )
+    project = first.respondents.get().project
+    c = client_as(handler)
+    found = c.post(reverse("cases:project_search"), {"project_q": "科技园"}).content.decode()
+    assert f'"project_id": "{project.pk}"' in found
+    pick = c.post(reverse("cases:project_pick"), {"project_id": project.pk}).content.decode()
+    assert f'name="project_id" value="{project.pk}"' in pick
+    res = c.post(
+        reverse("cases:new"),
+        {
+            "type": "wage_arrears",
+            "summary": "同一工地再次欠薪",
+            "region": "440305",
+            "claimant_worker": [str(worker.pk)],
+            "claimant_label": ["x"],
+            "claimant_amount": ["500"],
+            "respondent_employer": [str(employer.pk)],
+            "respondent_label": [employer.name],
+            "respondent_role": ["general_contractor"],
+            "project_id": str(project.pk),
+        },
+    )
+    assert res.status_code == 302
+    second = Case.objects.exclude(pk=first.pk).get()
+    assert second.respondents.get().project_id == project.pk
+    project.refresh_from_db()
+    assert project.arrears_flagged  # two wage cases on one project in 12 months
+
+
+def test_system_admins_enter_a_missing_year_on_the_calendar_page(admin, handler, case_factory):
+    from gongyou.cases.deadlines import PACKAGE_YEARS
+
+    missing = PACKAGE_YEARS.stop  # the first year chinesecalendar lacks (2027 with 1.11.0)
+    case = case_factory(infringement_known_on=f"{missing - 1}-11-20")
+    limitation = case.deadlines.get()
+    assert limitation.calendar_missing
+    assert client_as(handler).get(reverse("cases:calendar")).status_code == 403
+    c = client_as(admin)
+    assert reverse("cases:calendar") in c.get(reverse("cases:queue")).content.decode()
+    html = c.get(reverse("cases:calendar")).content.decode()
+    assert f"{PACKAGE_YEARS.start}–{missing - 1}" in html
+    assert "1 open deadline is counted without a holiday calendar." in html
+    bad = c.post(reverse("cases:calendar"), {"date": "2027-13-01", "kind": ""}).content.decode()
+    assert "Enter a date as YYYY-MM-DD." in bad and "Say whether it is a working day." in bad
+    res = c.post(
+        reverse("cases:calendar"),
+        {"date": f"{missing}-01-01", "kind": "holiday", "name": "元旦"},
+    )
+    assert res.status_code == 302
+    limitation.refresh_from_db()
+    assert not limitation.calendar_missing  # the year is now known; the deadline recomputed
+    assert "元旦" in c.get(reverse("cases:calendar")).content.decode()

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",
     "gongyou.core",
     "gongyou.regions",
     "gongyou.classifications",
@@ -66,11 +67,13 @@ INSTALLED_APPS = [
     "gongyou.portal",
     "gongyou.imports",
     "gongyou.exports",
+    "gongyou.privacy",
     "gongyou.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,6 +83,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "gongyou.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view or CsrfViewMiddleware reads the body (413 page in the user's language).
+    "gongyou.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gongyou.core.middleware.RequestContextMiddleware",
@@ -136,6 +141,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     DATABASES["default"]["OPTIONS"] = {
         "pool": {"min_size": 1, "max_size": int(env("GONGYOU_DB_POOL_SIZE") or "8"), "timeout": 10}
     }
+    # The pool checks a connection before handing it out: after PostgreSQL restarts, idle pooled
+    # connections are dead and would otherwise fail one request each with a 500
+    # (tests/reliability/test_postgres_restart.py).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -177,6 +186,27 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads it to send X-CSRFToken
 
+# --- Content security policy (django-csp; docs/security.md) ----------------------------------
+# Enforced (not report-only) in every environment: scripts, styles, images, fonts and fetches
+# from this origin only; no inline <script>, style="" or on*= handlers ('unsafe-inline' is never
+# allowed) and no eval (htmx runs with allowEval off, see templates/base.html). tests/test_csp.py
+# checks the header and that no page carries inline code; the browser tests fail on a violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: only for the icons Swagger UI's stylesheet embeds (/api/v1/docs).
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -208,6 +238,8 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 GONGYOU_DAILY_AT = env("GONGYOU_DAILY_AT") or "07:00"
 # Seconds a web process may trust an authenticated API token before checking it again.
 API_TOKEN_CACHE_SECONDS = int(env("GONGYOU_API_TOKEN_CACHE_SECONDS") or "10")
+# Stations read by visit logging, cached per process (gongyou/stations/services.py).
+VISIT_STATION_CACHE_SECONDS = int(env("GONGYOU_VISIT_STATION_CACHE_SECONDS") or "10")
 
 # --- Rights-protection cases (docs/domains/cases.md) ----------------------------------------
 # A deadline is "near" when this many calendar days or fewer are left.
@@ -240,6 +272,8 @@ CASE_ATTACHMENT_MAX_BYTES = int(env("GONGYOU_CASE_ATTACHMENT_MAX_BYTES") or str(
 # Uploaded import files and finished exports: outside the web root, served only through their
 # access gates (docs/domains/imports.md, exports.md).
 IMPORTS_DIR = Path(env("GONGYOU_IMPORTS_DIR") or (VAR_DIR / "imports"))
+# The largest import file (gongyou/imports/services.py answers `too_large` on the file field).
+IMPORT_MAX_BYTES = int(env("GONGYOU_IMPORT_MAX_BYTES") or str(512 * 1024 * 1024))
 # Worker imports of at least IMPORT_POOL_MIN_ROWS rows prepare batches (validate, hash, encrypt)
 # in IMPORT_PROCESSES forked processes (0: one per CPU; 1: in the importing process itself)
 # while the importing process writes in file order (gongyou/imports/pool.py).
@@ -250,3 +284,27 @@ EXPORTS_DIR = Path(env("GONGYOU_EXPORTS_DIR") or (VAR_DIR / "exports"))
 # backend writes them under GONGYOU_SMS_FILE_DIR; production sets a real provider's class.
 GONGYOU_SMS_BACKEND = env("GONGYOU_SMS_BACKEND") or "gongyou.portal.sms.ConsoleBackend"
 GONGYOU_SMS_FILE_DIR = env("GONGYOU_SMS_FILE_DIR") or str(VAR_DIR / "sms")
+
+# --- Upload and request-size limits (docs/security.md) ---------------------------------------
+# Per feature, a file over its limit is refused with a field error (422 from the API, the form
+# re-shown on pages) and nothing is stored: CASE_ATTACHMENT_MAX_BYTES (case and nomination
+# evidence), IMPORT_MAX_BYTES. Around them:
+# - a request body larger than REQUEST_MAX_BYTES (for the import upload: IMPORT_MAX_BYTES plus
+#   room for its other fields) is refused with 413 from its Content-Length, before anything
+#   reads it (gongyou.core.middleware.RequestSizeLimitMiddleware): the portal complaint's three
+#   evidence files fit, a stream of gigabytes is never spooled to disk;
+# - form fields other than files: at most 2.5 MB in all and 1,000 of them (Django answers 400);
+# - at most 10 files in one request (the portal complaint takes 3);
+# - an uploaded file over 2.5 MB goes to a temporary file, never held in memory.
+_MB = 1024 * 1024
+REQUEST_MAX_BYTES = int(
+    env("GONGYOU_REQUEST_MAX_BYTES") or str(max(64 * _MB, 3 * CASE_ATTACHMENT_MAX_BYTES + 4 * _MB))
+)
+REQUEST_MAX_BYTES_BY_PATH = {
+    "/imports/new/": IMPORT_MAX_BYTES + _MB,
+    "/api/v1/imports": IMPORT_MAX_BYTES + _MB,
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * _MB)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * _MB)

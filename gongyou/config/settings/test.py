@@ -37,3 +37,5 @@ CASE_ATTACHMENTS_DIR = Path(tempfile.mkdtemp(prefix="gongyou-test-attachments-")
 CASE_ATTACHMENT_MAX_BYTES = 64 * 1024
 TWO_FACTOR_REQUIRED = False  # gongyou/accounts/tests/test_security.py turns it on
 GONGYOU_SMS_BACKEND = "gongyou.portal.sms.MemoryBackend"
+# The enforced CONTENT_SECURITY_POLICY of base.py applies unchanged: tests/test_csp.py checks
+# the header and the pages, and the browser tests (tests/e2e) fail on any violation.

@@ -52,3 +52,25 @@ def run_import(admin: Any) -> Callable[..., Any]:
         return import_run(job_id=job.pk)
 
     return run
+
+
+@pytest.fixture
+def _reference_data_after() -> Any:
+    """A transactional test ends with a flush: reload the reference data for the tests after it."""
+    yield
+    from gongyou.classifications.services import occupation_reference_load
+    from gongyou.regions.services import region_reference_load
+
+    region_reference_load()
+    occupation_reference_load()
+
+
+def postgres_url() -> str:
+    """The test database's address, for a second process (PostgreSQL only)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )

@@ -91,17 +91,6 @@ def test_a_second_task_for_a_running_job_does_nothing(admin: Any, settings: Any)
     assert not Worker.objects.exists()
 
 
-@pytest.fixture
-def _reference_data_after() -> Any:
-    """A transactional test ends with a flush: reload the reference data for the tests after it."""
-    yield
-    from gongyou.classifications.services import occupation_reference_load
-    from gongyou.regions.services import region_reference_load
-
-    region_reference_load()
-    occupation_reference_load()
-
-
 @pytest.mark.slow
 @pytest.mark.usefixtures("_reference_data_after")
 @pytest.mark.django_db(transaction=True, available_apps=transactional_apps())

@@ -4,4 +4,13 @@ training, settlement and jobs indicators are registered by their modules when th
 expose the selectors they need (see docs/domains/indicators.md, "Adding an indicator").
 """
 
-from . import cases, jobs, recognition, settlement, stations, training, workers  # noqa: F401
+from . import (  # noqa: F401
+    cases,
+    jobs,
+    publicservices,
+    recognition,
+    settlement,
+    stations,
+    training,
+    workers,
+)

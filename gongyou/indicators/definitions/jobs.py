@@ -66,6 +66,7 @@ def _retention(ctx: Context) -> Table:
             "retained": Count("id", filter=Q(still_employed=True)),
         },
         derive=rate,
+        additive=True,
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.db.models import Count
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -40,17 +38,15 @@ def _visits(ctx: Context):
 
 
 def _visit_counts(ctx: Context, *, field: str, rollup_field: str, choices, derive=None) -> Table:
-    """Visit counts by a category: complete days from the rollup, the rest from the visits."""
-    direct_ctx, extra = ctx, None
-    limit = rollups.complete_before() if rollups.can_use(ctx) else None
-    if limit is not None and limit > ctx.start:
-        area, total = rollups.visit_rollup_counts(ctx, category=rollup_field, limit_day=limit)
+    """Visit counts by a category: the rollup's rows for the period, plus the visits logged
+    since its last refresh or catch-up (above its high-water mark), counted directly."""
+    direct, extra = _visits(ctx), None
+    state = rollups.visit_rollup_state(ctx)
+    if state is not None:
+        area, total = rollups.visit_rollup_counts(ctx, category=rollup_field)
         rename = [{"_area": r.get("_area"), "_cat": r[rollup_field], "_v": r["_v"]} for r in area]
         extra = (rename, [{"_cat": r[rollup_field], "_v": r["_v"]} for r in total])
-        direct_ctx = replace(ctx, start=limit)
-    direct = (
-        _visits(direct_ctx) if direct_ctx.start <= ctx.end else visits_visible_to(ctx.actor).none()
-    )
+        direct = direct.filter(pk__gt=state.high_water)
     return by_category(
         direct,
         ctx,

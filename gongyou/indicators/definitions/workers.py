@@ -61,6 +61,14 @@ def age_band_expression(end: dt.date) -> Case:
     )
 
 
+def age_band_of(birth_date: dt.date, end: dt.date) -> str:
+    """The same band in Python, for one worker (the rollup catch-up)."""
+    for years, band in ((31, "16_30"), (41, "31_40"), (51, "41_50")):
+        if birth_date > _years_before(end, years):
+            return band
+    return "51_plus"
+
+
 def _counts(ctx: Context, *, dimension: str, category: Any, choices: Any, other: bool) -> Table:
     """Registered workers by one attribute: from the worker rollup when it was refreshed on the
     period's last day (plus the workers registered since, by primary key), else counted."""

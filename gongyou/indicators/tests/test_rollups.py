@@ -1,5 +1,6 @@
-"""The visit rollup gives the same numbers as counting the visits, after inserts, updates and
-deletes, once refreshed; days after the last refresh are counted directly."""
+"""The rollups give the same numbers as counting the records, after inserts, updates and
+deletes: once refreshed (daily), and once caught up (every few minutes); what arrived since the
+last refresh or catch-up is counted directly on top of them."""
 
 import datetime as dt
 
@@ -7,14 +8,14 @@ import pytest
 from django.utils import timezone
 
 from gongyou.indicators.models import RollupState, VisitDayRollup
-from gongyou.indicators.rollups import visit_rollup_refresh
+from gongyou.indicators.rollups import visit_rollup_catch_up, visit_rollup_refresh
 from gongyou.indicators.selectors import (
     indicator_context,
     indicator_get,
     indicator_table,
     visits_daily,
 )
-from gongyou.indicators.tasks import indicators_refresh
+from gongyou.indicators.tasks import indicators_catch_up, indicators_refresh
 from gongyou.stations.models import Visit
 from gongyou.stations.services import visit_log
 
@@ -72,21 +73,85 @@ def test_after_inserts_updates_and_deletes(history, national_actor, admin_actor,
     visit_rollup_refresh()
     visit_log(actor=admin_actor, station_id=history.rest.pk, service="rest", at=_at(2, 15))
     Visit.objects.filter(service="toilet").update(service="first_aid")
-    Visit.objects.filter(service="legal_aid", station=history.service).delete()
+    Visit.objects.filter(service="legal_aid", station=history.service).delete()  # today's too
     changed_days = [timezone.localdate() - dt.timedelta(days=n) for n in (1, 2)]
     visit_rollup_refresh(days=changed_days)
+    visit_rollup_catch_up()  # today is recounted at each catch-up
     for actor in (national_actor, sz_actor):
         assert _snapshot(actor) == _direct(actor)
     services = _snapshot(national_actor)["visits_by_service"][1]
-    assert (services["first_aid"], services["toilet"]) == (1, 0)
+    assert (services["first_aid"], services["toilet"], services["legal_aid"]) == (1, 0, 0)
 
 
-def test_today_is_counted_directly_after_a_refresh(history, national_actor, admin_actor):
+def test_logged_since_the_last_catch_up_is_counted_directly(history, national_actor, admin_actor):
     visit_rollup_refresh()
     visit_log(actor=admin_actor, station_id=history.rest.pk, service="meal_heating")
+    visit_log(actor=admin_actor, station_id=history.service.pk, service="legal_aid", at=_at(3))
     services = _snapshot(national_actor)["visits_by_service"][1]
-    assert services["meal_heating"] == 1
+    assert (services["meal_heating"], services["legal_aid"]) == (1, 4)
     assert _snapshot(national_actor) == _direct(national_actor)
+    state = RollupState.objects.get(name="visits")
+    assert Visit.objects.filter(pk__gt=state.high_water).count() == 2
+
+
+def test_the_catch_up_folds_new_backdated_changed_and_deleted_visits(
+    history, national_actor, admin_actor, sz_actor
+):
+    """The intra-day path: a catch-up recounts today and adds new visits of earlier days, so
+    nothing is left above the high-water mark and the rollup alone equals the direct counts."""
+    visit_rollup_refresh()
+    visit_log(actor=admin_actor, station_id=history.rest.pk, service="meal_heating")
+    backdated, _created = visit_log(
+        actor=admin_actor, station_id=history.service.pk, service="legal_aid", at=_at(5)
+    )
+    Visit.objects.filter(service="phone_charging").update(service="drinking_water")  # today
+    Visit.objects.filter(service="legal_aid", at__gte=_at(0, 0)).first().delete()  # today
+    assert indicators_catch_up.call()["visits"] > 0
+    state = RollupState.objects.get(name="visits")
+    assert state.high_water == Visit.objects.order_by("-id").first().pk
+    assert VisitDayRollup.objects.filter(day=timezone.localdate(backdated.at)).exists()
+    for actor in (national_actor, sz_actor):
+        for region in (None, "440300", "440305"):
+            assert _snapshot(actor, region) == _direct(actor, region)
+    services = _snapshot(national_actor)["visits_by_service"][1]
+    # legal aid: 2 today less 1 deleted, 1 two days ago, 1 backdated five days
+    assert (services["meal_heating"], services["phone_charging"], services["legal_aid"]) == (
+        1,
+        0,
+        3,
+    )
+
+
+def test_a_visit_below_the_mark_not_yet_counted_is_found_by_the_next_catch_up(
+    history, national_actor, admin_actor
+):
+    """A visit whose transaction committed after a catch-up read the highest id (its id is
+    below the mark but it was not counted) is counted at the next one: today is recounted."""
+    visit_rollup_catch_up()
+    late, _created = visit_log(actor=admin_actor, station_id=history.rest.pk, service="rest")
+    RollupState.objects.filter(name="visits").update(high_water=late.pk)  # as if missed
+    rest = 3 + 2  # today's (the world's) and earlier ones
+    assert _snapshot(national_actor)["visits_by_service"][1]["rest"] == rest
+    visit_rollup_catch_up()
+    assert _snapshot(national_actor) == _direct(national_actor)
+    assert _snapshot(national_actor)["visits_by_service"][1]["rest"] == rest + 1
+
+
+def test_a_station_moved_since_the_refresh_is_counted_in_its_new_region(
+    history, national_actor, admin_actor, station_factory
+):
+    from gongyou.stations.services import station_update
+
+    visit_rollup_refresh()
+    new = station_factory(name="福田驿站", region="440304")  # a new station moves nothing
+    visit_log(actor=admin_actor, station_id=new.pk, service="rest", at=_at(4))
+    visit_rollup_catch_up()
+    station_update(actor=admin_actor, station=history.rest, data={"region": "440304"})
+    visit_rollup_catch_up()
+    for region in (None, "440300", "440305"):
+        assert _snapshot(national_actor, region) == _direct(national_actor, region)
+    rows = _snapshot(national_actor, "440300")["visits_by_service"][0]
+    assert rows["440304"]["_total"] == 5 + 4 + 1 and "440305" not in rows
 
 
 def test_station_staff_never_read_the_rollup(history, make_user):
@@ -149,7 +214,7 @@ def test_worker_rollup_equals_direct_counts_after_inserts_updates_and_deletes(
     Worker.objects.filter(name="新人").delete()
     worker_rollup_refresh()
     for actor in (national_actor, sz_actor):
-        for region in (None, "440300"):
+        for region in (None, "440300", "440305"):
             assert _workers(actor, region) == _workers_direct(actor, region)
     industry = _workers(national_actor, "440300")["workers_by_industry"]
     assert industry[1]["transport"] == 1 and industry[0]["440304"]["_total"] == 2
@@ -167,3 +232,73 @@ def test_the_worker_rollup_is_not_used_for_another_day(world, national_actor):
 
     WorkerRollup.objects.update(workers=999)  # a stale rollup must not be read
     assert _workers(national_actor)["workers_by_sex"][1]["_total"] == 6
+
+
+def _worker_rows():
+    from gongyou.indicators.models import WorkerRollup
+
+    return sorted(
+        WorkerRollup.objects.values_list("day", "dimension", "region", "value", "workers")
+    )
+
+
+def test_worker_catch_up_equals_direct_counts_after_inserts_updates_merges_and_deletes(
+    world, national_actor, sz_actor, admin_actor, worker_factory
+):
+    """The intra-day path for workers: a catch-up takes out what each changed worker was
+    counted as and adds what it is now, so the rollup equals a full recompute and, with the
+    workers registered since counted directly, the direct counts."""
+    from gongyou.indicators.models import WorkerRollupEntry
+    from gongyou.indicators.rollups import worker_rollup_catch_up, worker_rollup_refresh
+    from gongyou.testing import make_national_id
+    from gongyou.workers.models import Worker
+    from gongyou.workers.services import worker_merge, worker_update
+
+    worker_rollup_refresh()
+    added = worker_factory(name="新人", national_id=make_national_id(sex="F"), education="bachelor")
+    gone = worker_factory(name="短暂", national_id=make_national_id(sex="M"))
+    twin = worker_factory(name="李娜", national_id=make_national_id(sex="F"), industry="transport")
+    worker_update(
+        actor=admin_actor,
+        worker=world.sz[0],
+        data={"industry": "transport", "current_region": "440304", "education": "bachelor"},
+    )
+    assert worker_rollup_catch_up() == 4  # three registered, one changed
+    assert _workers(national_actor) == _workers_direct(national_actor)
+    assert RollupState.objects.get(name="workers").high_water == twin.pk
+    worker_merge(actor=admin_actor, keep=world.sz[1], merge=twin, reason="同一人")
+    Worker.objects.filter(pk=gone.pk).delete()  # a hard delete leaves no updated_at to find
+    worker_update(actor=admin_actor, worker=added, data={"current_region": "110105"})
+    assert worker_rollup_catch_up() >= 3
+    assert WorkerRollupEntry.objects.count() == Worker.objects.filter(merged_into=None).count()
+    for actor in (national_actor, sz_actor):
+        for region in (None, "440300", "440305"):
+            assert _workers(actor, region) == _workers_direct(actor, region)
+    caught_up = _worker_rows()
+    worker_rollup_refresh()
+    assert _worker_rows() == caught_up
+    industry = _workers(national_actor, "440300")["workers_by_industry"]
+    assert industry[1]["transport"] == 1 and industry[0]["440304"]["_total"] == 2
+    assert _workers(national_actor)["workers_by_sex"][1]["_total"] == 6 + 1
+
+
+def test_worker_catch_up_recomputes_on_a_new_day_or_when_out_of_step(world, national_actor):
+    from gongyou.indicators.models import WorkerRollup
+    from gongyou.indicators.rollups import worker_rollup_catch_up, worker_rollup_refresh
+
+    worker_rollup_refresh()
+    expected = _worker_rows()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    RollupState.objects.filter(name="workers").update(complete_before=yesterday)
+    WorkerRollup.objects.update(day=yesterday)
+    assert worker_rollup_catch_up() == -1  # recomputed as of today
+    assert _worker_rows() == expected
+    WorkerRollup.objects.filter(dimension="industry").delete()  # out of step with its entries
+    from gongyou.workers.models import Worker
+
+    Worker.objects.filter(pk=world.sz[0].pk).update(industry="transport", updated_at=timezone.now())
+    assert worker_rollup_catch_up() == -1
+    assert [r for r in _worker_rows() if r[1] != "industry"] == [
+        r for r in expected if r[1] != "industry"
+    ]
+    assert ("industry", "440305", "transport") in {r[1:4] for r in _worker_rows()}

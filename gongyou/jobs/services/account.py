@@ -42,7 +42,9 @@ def employer_account_link(
     if not str(employer_id or "").isdigit():
         errors.add("employer_id", "required", _("Choose the employer."))
     else:
-        employer = employers_by_ids(actor=actor, ids=[int(employer_id)]).get(int(employer_id))
+        eid = int(employer_id)
+        # An id beyond 64 bits names no employer (and must not reach the database).
+        employer = employers_by_ids(actor=actor, ids=[eid]).get(eid) if eid < 2**63 else None
         if employer is None:
             errors.add("employer_id", "not_found", _("No such employer in your area."))
     errors.raise_if_any()

@@ -2,15 +2,23 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from gongyou.core.models import AuditEvent
-from gongyou.ops.management.commands.scheduler import run_daily
+from gongyou.ops.management.commands.scheduler import run_daily, run_interval
 
 pytestmark = pytest.mark.django_db
 
 
 JOBS = sorted(
-    ["cases_daily", "exports_cleanup", "settlement_eligibility", "jobs_daily", "indicators_refresh"]
+    [
+        "cases_daily",
+        "exports_cleanup",
+        "settlement_eligibility",
+        "jobs_daily",
+        "indicators_refresh",
+        "privacy_retention",
+    ]
 )
 
 
@@ -27,3 +35,18 @@ def test_once_runs_today_after_the_configured_hour(settings):
     call_command("scheduler", "--once")
     call_command("scheduler", "--once")
     assert AuditEvent.objects.filter(action="ops.daily").count() == 1
+
+
+def test_interval_jobs_run_every_interval_and_never_twice_while_pending(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    now = timezone.now()
+    last: dict[str, dt.datetime] = {}
+    assert run_interval(now=now, last=last) == ["indicators_catch_up"]
+    assert run_interval(now=now + dt.timedelta(minutes=1), last=last) == []
+    # due again, but the first is still queued: not enqueued twice
+    assert run_interval(now=now + dt.timedelta(minutes=6), last=last) == []
+    DBTaskResult.objects.update(status="SUCCESSFUL")
+    assert run_interval(now=now + dt.timedelta(minutes=12), last=last) == ["indicators_catch_up"]
+    assert DBTaskResult.objects.count() == 2

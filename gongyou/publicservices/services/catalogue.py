@@ -3,13 +3,11 @@ withdrawn, the settlement lifecycle). Conditions are validated by the settlement
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
-from django.utils import timezone
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from gongyou.accounts.enums import OrganisationKind
@@ -17,11 +15,18 @@ from gongyou.accounts.models import Organisation
 from gongyou.accounts.policies import Actor
 from gongyou.core.audit import audit_record, snapshot
 from gongyou.core.cleaning import clean_date
-from gongyou.core.errors import Conflict, FieldError, FieldErrors, NotFound, ValidationFailed
+from gongyou.core.errors import Conflict, FieldError, FieldErrors, NotFound
 from gongyou.settlement.rules import conditions_clean
-from gongyou.settlement.services import clean_city
+from gongyou.settlement.services import VersionChanged as VersionChanged  # re-exported
+from gongyou.settlement.services import VersionOverlap as VersionOverlap  # re-exported
+from gongyou.settlement.services import (
+    VersionSeries,
+    VersionTransitionNotAllowed,
+    clean_city,
+    versioned_transition,
+)
 
-from ..enums import VERSION_TRANSITIONS, Beneficiary, ServiceKind, Trust, VersionStatus
+from ..enums import Beneficiary, ServiceKind, Trust, VersionStatus
 from ..models import PublicService, ServiceVersion
 from ..policies import catalogue_require_can_edit
 
@@ -43,16 +48,9 @@ VERSION_FIELDS = [
 MAX_DOCUMENTS = 30
 
 
-class VersionChanged(Conflict):
-    code = "version_changed"
-
-
-class TransitionNotAllowed(Conflict):
-    code = "transition_not_allowed"
-
-
-class VersionOverlap(Conflict):
-    code = "version_overlap"
+# The catalogue's versions follow settlement's lifecycle, so they share its errors. Referrals use
+# the same two: a stale edit is VersionChanged, a refused status change TransitionNotAllowed.
+TransitionNotAllowed = VersionTransitionNotAllowed
 
 
 def user_of(actor: Actor) -> Any:
@@ -266,7 +264,19 @@ def service_version_update(
     return locked
 
 
-@transaction.atomic
+def _check(version: ServiceVersion) -> None:
+    version_clean(_current(version), city=version.service.city_id)
+
+
+SERVICE_VERSIONS = VersionSeries(
+    model=ServiceVersion,
+    parent="service",
+    audit_prefix="publicservices.version",
+    snapshot=_snap,
+    check=_check,
+)
+
+
 def service_version_transition(
     *,
     actor: Actor,
@@ -275,81 +285,15 @@ def service_version_transition(
     reason: str = "",
     expected_version: int,
 ) -> ServiceVersion:
-    """Publish a draft (closing the open-ended version it follows) or withdraw a version."""
+    """Publish a draft (closing the open-ended version it follows) or withdraw a version: the
+    settlement lifecycle, run by settlement's one implementation of it."""
     catalogue_require_can_edit(actor, version.service.city_id)
-    PublicService.objects.select_for_update().filter(pk=version.service_id).first()
-    locked = ServiceVersion.objects.select_for_update().select_related("service").get(pk=version.pk)
-    if locked.version != expected_version:
-        raise VersionChanged(_("Someone else changed this version; reload and try again."))
-    if to_status not in VERSION_TRANSITIONS.get(locked.status, frozenset()):
-        raise TransitionNotAllowed(
-            _("A %(from)s version cannot become %(to)s.")
-            % {"from": locked.get_status_display(), "to": to_status},
-            fields={"to_status": FieldError("not_allowed", _("Not allowed from this status."))},
-        )
-    reason = (reason or "").strip()
-    if (
-        to_status == VersionStatus.WITHDRAWN
-        and locked.status == VersionStatus.PUBLISHED
-        and not reason
-    ):
-        raise ValidationFailed(
-            fields={
-                "reason": FieldError("required", _("Say why a published version is withdrawn."))
-            }
-        )
-    before = _snap(locked)
-    if to_status == VersionStatus.PUBLISHED:
-        version_clean(_current(locked), city=locked.service.city_id)
-        _close_predecessor(actor, locked)
-        locked.published_at = timezone.now()
-    locked.status = to_status
-    locked.version += 1
-    locked.save()
-    audit_record(
-        actor=user_of(actor),
-        action="publicservices.version.transition",
-        entity=locked,
-        before=before,
-        after={**_snap(locked), "reason": reason},
-        region_code=locked.service.city_id,
-        summary=f"{locked.service.name} v{locked.number}: {to_status}"
-        + (f" ({reason})" if reason else ""),
+    result: ServiceVersion = versioned_transition(
+        series=SERVICE_VERSIONS,
+        user=user_of(actor),
+        version=version,
+        to_status=to_status,
+        reason=reason,
+        expected_version=expected_version,
     )
-    return locked
-
-
-def _close_predecessor(actor: Actor, new: ServiceVersion) -> None:
-    start, end = new.effective_from, new.effective_to
-    overlapping = (
-        ServiceVersion.objects.select_for_update()
-        .filter(service_id=new.service_id, status=VersionStatus.PUBLISHED)
-        .exclude(pk=new.pk)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start))
-    )
-    if end is not None:
-        overlapping = overlapping.filter(effective_from__lte=end)
-    for other in overlapping:
-        if other.effective_to is None and other.effective_from < start:
-            before = _snap(other)
-            other.effective_to = start - dt.timedelta(days=1)
-            other.version += 1
-            other.save(update_fields=["effective_to", "version", "updated_at"])
-            audit_record(
-                actor=user_of(actor),
-                action="publicservices.version.close",
-                entity=other,
-                before=before,
-                after=_snap(other),
-                region_code=new.service.city_id,
-                summary=_("v%(old)s ends %(day)s: v%(new)s follows")
-                % {"old": other.number, "day": other.effective_to, "new": new.number},
-            )
-            continue
-        raise VersionOverlap(
-            _(
-                "Version %(n)s is in force from %(a)s to %(b)s, which overlaps; withdraw it or change the dates."
-            )
-            % {"n": other.number, "a": other.effective_from, "b": other.effective_to or _("open")},
-            fields={"effective_from": FieldError("overlap", _("Overlaps a published version."))},
-        )
+    return result

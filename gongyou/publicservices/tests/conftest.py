@@ -79,3 +79,40 @@ def published(admin_actor: Any) -> Callable[..., Any]:
 
 def seeded(city: str, kind: str) -> PublicService:
     return PublicService.objects.get(city_id=city, kind=kind)
+
+
+def activity_data(**overrides: Any) -> dict[str, Any]:
+    """An activity in Nanshan starting in three days, registration open from yesterday to
+    tomorrow (local dates)."""
+    from django.utils import timezone
+
+    start = timezone.localtime().replace(microsecond=0, second=0) + dt.timedelta(days=3)
+    today = timezone.localdate()
+    data: dict[str, Any] = {
+        "kind": "cultural_event",
+        "title": "外来务工人员中秋文艺晚会",
+        "region": "440305",
+        "venue": "南山区工人文化宫",
+        "address": "深圳市南山区南山大道1号",
+        "starts_at": start,
+        "ends_at": start + dt.timedelta(hours=3),
+        "places": 2,
+        "registration_opens_on": today - dt.timedelta(days=1),
+        "registration_closes_on": today + dt.timedelta(days=1),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def open_activity(admin_actor: Any) -> Callable[..., Any]:
+    """An activity made through the services and opened for registration."""
+
+    def make(actor: Any = None, **overrides: Any) -> Any:
+        who = actor or admin_actor
+        activity = services.activity_create(actor=who, data=activity_data(**overrides))
+        return services.activity_transition(
+            actor=who, activity=activity, to_status="open", expected_version=activity.version
+        )
+
+    return make

@@ -16,4 +16,13 @@ ROUTES: set[tuple[str, str]] = {
     ("get", "/api/v1/service-referrals"),
     ("get", "/api/v1/service-referrals/{referral_id}"),
     ("post", "/api/v1/service-referrals/{referral_id}/transition"),
+    ("get", "/api/v1/public-activities"),
+    ("post", "/api/v1/public-activities"),
+    ("get", "/api/v1/public-activities/{activity_id}"),
+    ("patch", "/api/v1/public-activities/{activity_id}"),
+    ("post", "/api/v1/public-activities/{activity_id}/transition"),
+    ("get", "/api/v1/public-activities/{activity_id}/registrations"),
+    ("post", "/api/v1/public-activities/{activity_id}/registrations"),
+    ("post", "/api/v1/activity-registrations/{registration_id}/transition"),
+    ("post", "/api/v1/activity-registrations/{registration_id}/feedback"),
 }

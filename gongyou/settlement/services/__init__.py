@@ -14,9 +14,6 @@ from .history import (
     residence_update,
 )
 from .policy import (
-    VersionChanged,
-    VersionOverlap,
-    VersionTransitionNotAllowed,
     city_group_save,
     policy_create,
     version_clean,
@@ -24,11 +21,19 @@ from .policy import (
     version_transition,
     version_update,
 )
+from .versioning import (
+    VersionChanged,
+    VersionOverlap,
+    VersionSeries,
+    VersionTransitionNotAllowed,
+    versioned_transition,
+)
 
 __all__ = [
     "SpellChanged",
     "VersionChanged",
     "VersionOverlap",
+    "VersionSeries",
     "VersionTransitionNotAllowed",
     "city_group_save",
     "clean_city",
@@ -46,4 +51,5 @@ __all__ = [
     "version_create",
     "version_transition",
     "version_update",
+    "versioned_transition",
 ]

@@ -8,27 +8,30 @@ at most one version of a policy is in force on any day.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
-from django.utils import timezone
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from gongyou.accounts.policies import Actor
 from gongyou.core.audit import audit_record, snapshot
 from gongyou.core.cleaning import clean_date
-from gongyou.core.errors import Conflict, FieldError, FieldErrors, NotFound, ValidationFailed
+from gongyou.core.errors import Conflict, FieldErrors, NotFound
 from gongyou.regions.models import Region
 
-from ..enums import VERSION_TRANSITIONS, Purpose, Route, Trust, VersionStatus
+from ..enums import Purpose, Route, Trust, VersionStatus
 from ..models import CityGroup, PolicyVersion, SettlementPolicy
 from ..policies import groups_require_can_edit, policy_require_can_edit
 from ..rules import conditions_clean, points_items_clean
 from .history import clean_city
+from .versioning import (
+    VersionChanged,
+    VersionSeries,
+    versioned_transition,
+)
 
 VERSION_FIELDS = [
     "route",
@@ -45,18 +48,6 @@ VERSION_FIELDS = [
     "trust",
     "summary",
 ]
-
-
-class VersionChanged(Conflict):
-    code = "version_changed"
-
-
-class VersionTransitionNotAllowed(Conflict):
-    code = "transition_not_allowed"
-
-
-class VersionOverlap(Conflict):
-    code = "version_overlap"
 
 
 def _user(actor: Actor) -> Any:
@@ -193,6 +184,12 @@ def _version_snapshot(version: PolicyVersion) -> dict[str, Any]:
     return snapshot(version, [*VERSION_FIELDS, "status", "number"])
 
 
+def _version_current(version: PolicyVersion) -> dict[str, Any]:
+    current = {f: getattr(version, f) for f in VERSION_FIELDS if f != "group"}
+    current["group"] = version.group_id
+    return current
+
+
 @transaction.atomic
 def version_create(
     *,
@@ -207,10 +204,7 @@ def version_create(
     base = copy_from or policy.versions.order_by("-number").first()
     if copy_from is not None and copy_from.policy_id != policy.pk:
         raise NotFound()
-    start: dict[str, Any] = {}
-    if base is not None:
-        start = {f: getattr(base, f) for f in VERSION_FIELDS if f != "group"}
-        start["group"] = base.group_id
+    start = _version_current(base) if base is not None else {}
     values = version_clean({**start, **dict(data or {})})
     number = (policy.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = PolicyVersion.objects.create(
@@ -238,9 +232,7 @@ def version_update(
         raise VersionChanged(_("Someone else changed this version; reload and try again."))
     if locked.status != VersionStatus.DRAFT:
         raise Conflict(_("Only a draft can be edited; draft a new version to change the rules."))
-    current = {f: getattr(locked, f) for f in VERSION_FIELDS if f != "group"}
-    current["group"] = locked.group_id
-    values = version_clean({**current, **dict(data)})
+    values = version_clean({**_version_current(locked), **dict(data)})
     before = _version_snapshot(locked)
     for k, v in values.items():
         setattr(locked, k, v)
@@ -258,7 +250,19 @@ def version_update(
     return locked
 
 
-@transaction.atomic
+def _version_check(version: PolicyVersion) -> None:
+    version_clean(_version_current(version))
+
+
+POLICY_VERSIONS = VersionSeries(
+    model=PolicyVersion,
+    parent="policy",
+    audit_prefix="settlement.version",
+    snapshot=_version_snapshot,
+    check=_version_check,
+)
+
+
 def version_transition(
     *,
     actor: Actor,
@@ -269,87 +273,15 @@ def version_transition(
 ) -> PolicyVersion:
     """Publish a draft (closing the open-ended version it follows) or withdraw a version."""
     policy_require_can_edit(actor, version.policy.city_id)
-    SettlementPolicy.objects.select_for_update().filter(pk=version.policy_id).first()
-    locked = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
-    if locked.version != expected_version:
-        raise VersionChanged(_("Someone else changed this version; reload and try again."))
-    if to_status not in VERSION_TRANSITIONS.get(locked.status, frozenset()):
-        raise VersionTransitionNotAllowed(
-            _("A %(from)s version cannot become %(to)s.")
-            % {"from": locked.get_status_display(), "to": to_status},
-            fields={"to_status": FieldError("not_allowed", _("Not allowed from this status."))},
-        )
-    reason = (reason or "").strip()
-    if (
-        to_status == VersionStatus.WITHDRAWN
-        and locked.status == VersionStatus.PUBLISHED
-        and not reason
-    ):
-        raise ValidationFailed(
-            fields={
-                "reason": FieldError("required", _("Say why a published version is withdrawn."))
-            }
-        )
-    before = _version_snapshot(locked)
-    if to_status == VersionStatus.PUBLISHED:
-        version_clean(
-            {
-                **{f: getattr(locked, f) for f in VERSION_FIELDS if f != "group"},
-                "group": locked.group_id,
-            }
-        )
-        _close_predecessor(actor, locked)
-        locked.published_at = timezone.now()
-    locked.status = to_status
-    locked.version += 1
-    locked.save()
-    audit_record(
-        actor=_user(actor),
-        action="settlement.version.transition",
-        entity=locked,
-        before=before,
-        after={**_version_snapshot(locked), "reason": reason},
-        region_code=locked.policy.city_id,
-        summary=f"{locked.policy.name} v{locked.number}: {to_status}"
-        + (f" ({reason})" if reason else ""),
+    result: PolicyVersion = versioned_transition(
+        series=POLICY_VERSIONS,
+        user=_user(actor),
+        version=version,
+        to_status=to_status,
+        reason=reason,
+        expected_version=expected_version,
     )
-    return locked
-
-
-def _close_predecessor(actor: Actor, new: PolicyVersion) -> None:
-    start, end = new.effective_from, new.effective_to
-    others = (
-        PolicyVersion.objects.select_for_update()
-        .filter(policy_id=new.policy_id, status=VersionStatus.PUBLISHED)
-        .exclude(pk=new.pk)
-    )
-    overlapping = others.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start))
-    if end is not None:
-        overlapping = overlapping.filter(effective_from__lte=end)
-    for other in overlapping:
-        if other.effective_to is None and other.effective_from < start:
-            before = _version_snapshot(other)
-            other.effective_to = start - dt.timedelta(days=1)
-            other.version += 1
-            other.save(update_fields=["effective_to", "version", "updated_at"])
-            audit_record(
-                actor=_user(actor),
-                action="settlement.version.close",
-                entity=other,
-                before=before,
-                after=_version_snapshot(other),
-                region_code=new.policy.city_id,
-                summary=_("v%(old)s ends %(day)s: v%(new)s follows")
-                % {"old": other.number, "day": other.effective_to, "new": new.number},
-            )
-            continue
-        raise VersionOverlap(
-            _(
-                "Version %(n)s is in force from %(a)s to %(b)s, which overlaps; withdraw it or change the dates."
-            )
-            % {"n": other.number, "a": other.effective_from, "b": other.effective_to or _("open")},
-            fields={"effective_from": FieldError("overlap", _("Overlaps a published version."))},
-        )
+    return result
 
 
 @transaction.atomic
@@ -371,6 +303,9 @@ def city_group_save(
     raw = data.get("cities") or []
     if isinstance(raw, str):
         raw = [c for c in raw.replace(",", " ").split() if c]
+    if not isinstance(raw, list | tuple):
+        errors.add("cities", "invalid_type", _("List the cities' codes."))
+        raw = []
     codes: list[str] = []
     for i, code in enumerate(raw, 1):
         c = clean_city(f"cities.{i}", code, errors)

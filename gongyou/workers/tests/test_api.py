@@ -166,9 +166,19 @@ def test_reveal_via_api(api, make_user):
     res = post(
         handler,
         f"/api/v1/workers/{created['id']}/reveal",
-        {"fields": ["national_id"], "purpose": "legal aid referral"},
+        {"fields": ["national_id"], "purpose": "referral", "detail": "legal aid"},
     )
     assert res.status_code == 200 and res.json()["national_id"] == number
+    assert AuditEvent.objects.get(action="worker.reveal").purpose == "referral: legal aid"
+    missing = post(handler, f"/api/v1/workers/{created['id']}/reveal", {"fields": ["phone"]})
+    assert missing.status_code == 422
+    assert missing.json()["fields"]["purpose"]["code"] == "required"
+    unknown = post(
+        handler,
+        f"/api/v1/workers/{created['id']}/reveal",
+        {"fields": ["phone"], "purpose": "curiosity"},
+    )
+    assert unknown.json()["fields"]["purpose"]["code"] == "invalid_choice"
     analyst = api_client_for(make_user("analyst"))
     assert (
         post(

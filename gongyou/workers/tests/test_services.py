@@ -137,10 +137,19 @@ def test_reveal_is_role_gated_and_audited(worker_factory, make_user):
     worker = worker_factory(national_id=number, phone="13700001111")
     handler = actor_for(make_user("case_handler"))
     assert worker_reveal(
-        actor=handler, worker=worker, fields=["national_id", "phone"], purpose="arbitration"
+        actor=handler,
+        worker=worker,
+        fields=["national_id", "phone"],
+        purpose="case",
+        detail=" arbitration\n hearing ",
     ) == {"national_id": number, "phone": "13700001111"}
     event = AuditEvent.objects.get(action="worker.reveal")
-    assert event.purpose == "arbitration" and event.actor == handler.user
+    assert event.purpose == "case: arbitration hearing" and event.actor == handler.user
+    assert event.after == {
+        "fields": ["national_id", "phone"],
+        "purpose": "case",
+        "detail": "arbitration hearing",
+    }
     with pytest.raises(PermissionDenied):
         worker_reveal(actor=actor_for(make_user("analyst")), worker=worker, fields=["phone"])
     with pytest.raises(PermissionDenied):
@@ -151,8 +160,12 @@ def test_reveal_is_role_gated_and_audited(worker_factory, make_user):
         actor=actor_for(make_user("employment_officer")),
         worker=worker,
         fields=["phone"],
-        purpose="job offer",
+        purpose="contact",
     ) == {"phone": "13700001111"}
+    assert (
+        AuditEvent.objects.filter(action="worker.reveal").last().purpose
+        == "case: arbitration hearing"
+    )
     with pytest.raises(ValidationFailed) as info:
         worker_reveal(actor=handler, worker=worker, fields=["phone"], purpose="  ")
     assert info.value.fields["purpose"]["code"] == "required"
@@ -218,3 +231,37 @@ def test_certificate_and_timeline(admin_actor, worker_factory):
     }
     actions = [e.action for e in worker_timeline(worker=worker)]
     assert actions == ["certificate.add", "worker.register"]
+
+
+@pytest.mark.parametrize(
+    ("purpose", "detail", "field", "code"),
+    [
+        ("", "", "purpose", "required"),
+        ("  ", "wage claim", "purpose", "required"),
+        ("arbitration", "", "purpose", "invalid_choice"),
+        ("other", "", "detail", "required"),
+        ("other", "  ", "detail", "required"),
+        ("case", "x" * 151, "detail", "too_long"),
+    ],
+    ids=["missing", "blank", "not-in-list", "other-without-detail", "other-blank", "long"],
+)
+def test_reveal_needs_a_purpose_from_the_list(
+    worker_factory, make_user, purpose, detail, field, code
+):
+    worker = worker_factory(phone="13700001112")
+    handler = actor_for(make_user("case_handler"))
+    with pytest.raises(ValidationFailed) as info:
+        worker_reveal(
+            actor=handler, worker=worker, fields=["phone"], purpose=purpose, detail=detail
+        )
+    assert info.value.fields[field]["code"] == code
+    assert not AuditEvent.objects.filter(action="worker.reveal").exists()
+
+
+def test_reveal_for_another_purpose_keeps_the_reason(worker_factory, make_user):
+    worker = worker_factory(phone="13700001113")
+    handler = actor_for(make_user("case_handler"))
+    worker_reveal(
+        actor=handler, worker=worker, fields=["phone"], purpose="other", detail="court summons"
+    )
+    assert AuditEvent.objects.get(action="worker.reveal").purpose == "other: court summons"

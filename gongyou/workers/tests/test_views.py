@@ -387,3 +387,36 @@ def test_token_page_shows_a_new_key_once(make_user):
         and "HR system" in again
         and reverse("accounts:token_revoke", args=[token.pk]) in again
     )
+
+
+def test_reveal_without_a_reason_is_refused_with_the_reason(make_user, sz_worker):
+    client = client_for(make_user("case_handler"))
+    url = reverse("workers:reveal", args=[sz_worker.pk])
+    body = client.post(url, {"field": "phone", "purpose": ""}).content.decode()
+    assert "13812345678" not in body and "every reveal has a purpose" in body
+    body = client.post(url, {"field": "phone", "purpose": "other"}).content.decode()
+    assert "13812345678" not in body and "Say why you need to see it." in body
+    assert not AuditEvent.objects.filter(action="worker.reveal").exists()
+    assert (
+        "13812345678"
+        in client.post(
+            url, {"field": "phone", "purpose": "other", "detail": "court summons"}
+        ).content.decode()
+    )
+    assert AuditEvent.objects.get(action="worker.reveal").purpose == "other: court summons"
+
+
+def test_an_anonymised_worker_shows_no_reveal(make_user, sz_worker):
+    from gongyou.accounts.policies import actor_for
+    from gongyou.workers.services import worker_anonymise
+
+    admin = make_user("system_admin", org="national")
+    worker_anonymise(actor=actor_for(admin), worker_id=sz_worker.pk, reason="deletion request")
+    client = client_for(make_user("case_handler"))
+    body = client.get(reverse("workers:detail", args=[sz_worker.pk])).content.decode()
+    assert "Personal data anonymised on" in body
+    assert reverse("workers:reveal", args=[sz_worker.pk]) not in body
+    response = client.post(
+        reverse("workers:reveal", args=[sz_worker.pk]), {"field": "phone", "purpose": "contact"}
+    )
+    assert "was anonymised" in response.content.decode() and SZ_ID not in response.content.decode()

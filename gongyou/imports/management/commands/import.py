@@ -1,4 +1,5 @@
-"""`gongyou import workers|stations|visits FILE --user USERNAME` and `gongyou import resume JOB_ID`.
+"""`gongyou import workers|stations|visits|settlement-history FILE --user USERNAME` and
+`gongyou import resume JOB_ID`.
 
 Runs in this process with a progress bar (no task queue needed), acting with the named user's
 roles and data scope; prints the summary and where the error report is.
@@ -22,7 +23,10 @@ from gongyou.imports.models import ImportJob
 
 
 class Command(BaseCommand):
-    help = "Import workers, stations or visits from a CSV or .xlsx file, or resume an import."
+    help = (
+        "Import workers, stations, visits or settlement histories from a CSV or .xlsx file, "
+        "or resume an import."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("what", choices=[*ImportKind.values, "resume"])

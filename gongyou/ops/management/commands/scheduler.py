@@ -1,4 +1,5 @@
-"""`gongyou scheduler`: enqueue the daily jobs once a day (started by `gongyou serve`).
+"""`gongyou scheduler`: enqueue the daily jobs once a day and the interval jobs every few
+minutes (started by `gongyou serve`).
 
 Each day's run is recorded as an `ops.daily` audit event for that date, so restarts, several
 web hosts or a manual `--once` never enqueue a day twice (the jobs are idempotent anyway).
@@ -21,8 +22,9 @@ from gongyou.cases.tasks import cases_daily
 from gongyou.core.audit import audit_record
 from gongyou.core.models import AuditEvent
 from gongyou.exports.tasks import exports_cleanup
-from gongyou.indicators.tasks import indicators_refresh
+from gongyou.indicators.tasks import indicators_catch_up, indicators_refresh
 from gongyou.jobs.tasks import jobs_daily
+from gongyou.privacy.tasks import privacy_retention
 from gongyou.settlement.tasks import eligibility_batch
 
 # Each job is idempotent for its day; the order is the order they are enqueued in.
@@ -37,8 +39,40 @@ DAILY_JOBS: dict[str, Callable[[dt.date], Any]] = {
     "jobs_daily": lambda day: jobs_daily.enqueue(day=day.isoformat()),
     # visit and worker rollups behind the dashboard (run after midnight: yesterday is complete)
     "indicators_refresh": lambda day: indicators_refresh.enqueue(),
+    # retention rules: anonymise or delete what is kept longer than needed (docs/domains/privacy.md)
+    "privacy_retention": lambda day: privacy_retention.enqueue(),
 }
 MARK = "ops.daily"
+
+# Interval jobs: enqueued every `interval` while the scheduler runs. Each is idempotent and
+# serialises itself (a row lock), so several schedulers or a late run only cost a short wait;
+# one still queued or running is not enqueued again.
+INTERVAL_JOBS: dict[str, tuple[dt.timedelta, Any]] = {
+    # visits and workers added or changed since the last run folded into the dashboard rollups
+    "indicators_catch_up": (
+        dt.timedelta(minutes=int(getattr(settings, "INDICATORS_CATCH_UP_MINUTES", 5))),
+        indicators_catch_up,
+    ),
+}
+
+
+def run_interval(*, now: dt.datetime, last: dict[str, dt.datetime]) -> list[str]:
+    """Enqueue every interval job whose interval has passed since this process last enqueued
+    it and that is not already waiting or running; returns what was enqueued."""
+    from django_tasks_db.models import DBTaskResult
+
+    done = []
+    for name, (interval, task) in INTERVAL_JOBS.items():
+        if name in last and now - last[name] < interval:
+            continue
+        last[name] = now
+        pending = DBTaskResult.objects.filter(
+            task_path=task.module_path, status__in=["READY", "RUNNING"]
+        ).exists()
+        if not pending:
+            task.enqueue()
+            done.append(name)
+    return done
 
 
 def run_daily(*, day: dt.date) -> list[str]:
@@ -69,8 +103,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         at = dt.time.fromisoformat(getattr(settings, "GONGYOU_DAILY_AT", "07:00"))
+        last: dict[str, dt.datetime] = {}
         while True:
             now = timezone.localtime()
+            run_interval(now=now, last=last)
             if now.time() >= at:
                 done = run_daily(day=now.date())
                 if done:

@@ -51,7 +51,7 @@ class Command(BaseCommand):
         ]
         procs = [subprocess.Popen(web, env=env)]  # noqa: S603 - fixed argv
         if not opts["no_task_worker"]:
-            for command in (["db_worker", "--interval", "1"], ["scheduler"]):
+            for command in (["worker", "--interval", "1"], ["scheduler"]):
                 procs.append(subprocess.Popen([sys.executable, "-m", "gongyou", *command], env=env))  # noqa: S603
         self.stdout.write(
             self.style.SUCCESS(f"Gongyou on http://{opts['host']}:{opts['port']}/  (Ctrl-C stops)")

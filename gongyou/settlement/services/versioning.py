@@ -1,0 +1,156 @@
+"""The one lifecycle of versioned policy data: draft → published → withdrawn (VERSION_TRANSITIONS).
+
+Settlement policy versions and the public-service catalogue's versions (ADR 0012) are both a
+series of dated versions under a parent (a policy, a service), with at most one published
+version in force on any day. `versioned_transition` is the single implementation of moving one
+of them: the optimistic `version` check, the transition table, the reason a published version
+is withdrawn, re-validating a draft before it is published, closing the open-ended predecessor
+(the day before the new one starts) and refusing any other overlap, and the audit rows. Callers
+check their own editing rights first and describe their series with a `VersionSeries`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongyou.core.audit import audit_record
+from gongyou.core.errors import Conflict, FieldError, ValidationFailed
+
+from ..enums import VERSION_TRANSITIONS, VersionStatus
+
+
+class VersionChanged(Conflict):
+    code = "version_changed"
+
+
+class VersionTransitionNotAllowed(Conflict):
+    code = "transition_not_allowed"
+
+
+class VersionOverlap(Conflict):
+    code = "version_overlap"
+
+
+@dataclass(frozen=True)
+class VersionSeries:
+    """How one kind of versioned data is stored and audited.
+
+    `model` has `status`, `number`, `version`, `effective_from`, `effective_to`, `published_at`
+    and a foreign key `parent` to a row with `name` and `city_id`. `snapshot` gives the audit
+    view of a version; `check` re-validates a draft's fields before it is published (raising
+    ValidationFailed). Audit actions are `<audit_prefix>.transition` and `<audit_prefix>.close`.
+    """
+
+    model: type[models.Model]
+    parent: str
+    audit_prefix: str
+    snapshot: Callable[[Any], dict[str, Any]]
+    check: Callable[[Any], object]
+
+
+@transaction.atomic
+def versioned_transition(
+    *,
+    series: VersionSeries,
+    user: Any,
+    version: Any,
+    to_status: str,
+    reason: str = "",
+    expected_version: int,
+) -> Any:
+    """Publish a draft (closing the open-ended version it follows) or withdraw a version.
+
+    The parent row is locked first, so two publications in one series are serialised."""
+    parent_field: Any = series.model._meta.get_field(series.parent)
+    parent_model = parent_field.related_model
+    assert isinstance(parent_model, type) and issubclass(parent_model, models.Model)
+    parent_model._default_manager.select_for_update().filter(
+        pk=getattr(version, parent_field.attname)
+    ).first()
+    locked: Any = (
+        series.model._default_manager.select_for_update()
+        .select_related(series.parent)
+        .get(pk=version.pk)
+    )
+    if locked.version != expected_version:
+        raise VersionChanged(_("Someone else changed this version; reload and try again."))
+    if to_status not in VERSION_TRANSITIONS.get(locked.status, frozenset()):
+        raise VersionTransitionNotAllowed(
+            _("A %(from)s version cannot become %(to)s.")
+            % {"from": locked.get_status_display(), "to": to_status},
+            fields={"to_status": FieldError("not_allowed", _("Not allowed from this status."))},
+        )
+    reason = (reason or "").strip()
+    if (
+        to_status == VersionStatus.WITHDRAWN
+        and locked.status == VersionStatus.PUBLISHED
+        and not reason
+    ):
+        raise ValidationFailed(
+            fields={
+                "reason": FieldError("required", _("Say why a published version is withdrawn."))
+            }
+        )
+    parent = getattr(locked, series.parent)
+    before = series.snapshot(locked)
+    if to_status == VersionStatus.PUBLISHED:
+        series.check(locked)
+        _close_predecessor(series, user, locked, parent)
+        locked.published_at = timezone.now()
+    locked.status = to_status
+    locked.version += 1
+    locked.save()
+    audit_record(
+        actor=user,
+        action=f"{series.audit_prefix}.transition",
+        entity=locked,
+        before=before,
+        after={**series.snapshot(locked), "reason": reason},
+        region_code=parent.city_id,
+        summary=f"{parent.name} v{locked.number}: {to_status}" + (f" ({reason})" if reason else ""),
+    )
+    return locked
+
+
+def _close_predecessor(series: VersionSeries, user: Any, new: Any, parent: Any) -> None:
+    start, end = new.effective_from, new.effective_to
+    overlapping: Any = (
+        series.model._default_manager.select_for_update()
+        .filter(**{series.parent: parent.pk}, status=VersionStatus.PUBLISHED)
+        .exclude(pk=new.pk)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start))
+    )
+    if end is not None:
+        overlapping = overlapping.filter(effective_from__lte=end)
+    for other in overlapping:
+        if other.effective_to is None and other.effective_from < start:
+            before = series.snapshot(other)
+            other.effective_to = start - dt.timedelta(days=1)
+            other.version += 1
+            other.save(update_fields=["effective_to", "version", "updated_at"])
+            audit_record(
+                actor=user,
+                action=f"{series.audit_prefix}.close",
+                entity=other,
+                before=before,
+                after=series.snapshot(other),
+                region_code=parent.city_id,
+                summary=_("v%(old)s ends %(day)s: v%(new)s follows")
+                % {"old": other.number, "day": other.effective_to, "new": new.number},
+            )
+            continue
+        raise VersionOverlap(
+            _(
+                "Version %(n)s is in force from %(a)s to %(b)s, which overlaps; withdraw it or change the dates."
+            )
+            % {"n": other.number, "a": other.effective_from, "b": other.effective_to or _("open")},
+            fields={"effective_from": FieldError("overlap", _("Overlaps a published version."))},
+        )
