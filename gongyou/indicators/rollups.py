@@ -242,8 +242,14 @@ def visit_rollup_catch_up(*, now: dt.datetime | None = None) -> int:
     today = timezone.localdate(now)
     high_water = _max_id(Visit.objects.all())
     previous = state.high_water
-    written = _recount_days(days=[today], high_water=high_water)
-    folded = _fold_visits(low=previous, high=high_water, today=today)
+    # Recount today and, on the first catch-up after midnight, the days since the last run: a
+    # visit of yesterday below the old mark may have committed after that run.
+    last_day = timezone.localdate(state.refreshed_at) if state.refreshed_at else today
+    recount = [last_day + dt.timedelta(days=n) for n in range(max((today - last_day).days, 0) + 1)][
+        -3:
+    ]
+    written = _recount_days(days=recount, high_water=high_water)
+    folded = _fold_visits(low=previous, high=high_water, today=min(recount))
     state.high_water, state.refreshed_at, state.changes_since = high_water, now, now
     state.save(update_fields=["high_water", "refreshed_at", "changes_since"])
     _audit(

@@ -50,12 +50,18 @@ RUNNING, READY = "RUNNING", "READY"
 
 
 def host_key() -> str:
-    """This host and PID namespace (containers on one host share the name, not the PIDs)."""
+    """This host, boot and PID namespace (containers on one host share the name, not the PIDs;
+    cloned machines may share the name and the namespace inode, never the boot id)."""
     try:
         namespace = str(os.stat("/proc/self/ns/pid").st_ino)
     except OSError:
         namespace = "-"
-    return f"{socket.gethostname()}/{namespace}"[:200]
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as f:
+            boot = f.read().strip()
+    except OSError:
+        boot = "-"
+    return f"{socket.gethostname()}/{boot}/{namespace}"[:200]
 
 
 def new_worker_id() -> str:
@@ -187,6 +193,13 @@ def tasks_reap(*, now: dt.datetime | None = None) -> list[Requeued]:
             continue
         try:
             with transaction.atomic():
+                # Lock the task as it was seen: a second reaper (or a worker that re-claimed the
+                # task meanwhile) makes this match nothing, before the hook touches any file.
+                still = DBTaskResult.objects.select_for_update().filter(
+                    pk=task.pk, status=RUNNING, started_at=task.started_at
+                )
+                if not still.exists():
+                    raise _Raced()
                 hook = RECOVERY.get(task.task_path)
                 run_after = hook(task, now) if hook else None
                 changes: dict[str, Any] = {"status": READY, "started_at": None}
@@ -210,7 +223,7 @@ def tasks_reap(*, now: dt.datetime | None = None) -> list[Requeued]:
         logger.warning("re-queued task %s (%s): %s", task.pk, task.task_path, reason)
         done.append(Requeued(str(task.pk), task.task_path, worker_id, run_after))
     if dead_workers:  # a worker wrongly thought dead re-registers at its next heartbeat
-        TaskWorker.objects.filter(worker_id__in=dead_workers).delete()
+        TaskWorker.objects.filter(worker_id__in=dead_workers, expires_at__lt=now).delete()
     return done
 
 

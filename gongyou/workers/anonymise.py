@@ -229,11 +229,17 @@ def _audit_values(worker_ids: list[int]) -> set[str]:
 
 
 def worker_anonymise(
-    *, actor: Actor | None, worker_id: int, reason: str, rule: str = ""
+    *,
+    actor: Actor | None,
+    worker_id: int,
+    reason: str,
+    rule: str = "",
+    still_due: Callable[[int], bool] | None = None,
 ) -> AnonymiseResult:
     """Anonymise one worker (and the records merged into them), atomically, audited, once:
     a second call reports "already". A blocked worker is left as is, with the reasons.
-    `actor` None is the retention task (`rule` names the retention rule)."""
+    `actor` None is the retention task (`rule` names the retention rule); its `still_due` is
+    asked again under the worker's lock, so a worker who re-consented meanwhile is left as is."""
     reason = " ".join((reason or "").split())
     errors = FieldErrors()
     if not reason:
@@ -252,6 +258,10 @@ def worker_anonymise(
                 raise PermissionDenied(_("Only system administrators anonymise workers."))
         if worker.anonymised_at is not None:
             return AnonymiseResult(worker_id=worker.pk, status="already")
+        if still_due is not None and not still_due(worker.pk):
+            return AnonymiseResult(
+                worker_id=worker.pk, status="blocked", reasons=[_("No longer due.")]
+            )
         ids = [worker.pk, *Worker.objects.filter(merged_into=worker).values_list("pk", flat=True)]
         blocked = anonymisation_blockers(ids)
         if blocked:

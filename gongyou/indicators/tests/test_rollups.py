@@ -137,6 +137,20 @@ def test_a_visit_below_the_mark_not_yet_counted_is_found_by_the_next_catch_up(
     assert _snapshot(national_actor)["visits_by_service"][1]["rest"] == rest + 1
 
 
+def test_the_first_catch_up_after_midnight_recounts_yesterday(history, national_actor, admin_actor):
+    """A visit of yesterday that committed after yesterday's last catch-up, its id below the
+    mark, is counted by the first catch-up of today (yesterday is recounted, not only today)."""
+    yesterday_evening = timezone.now() - dt.timedelta(days=1)
+    visit_rollup_catch_up(now=yesterday_evening)
+    late, _created = visit_log(
+        actor=admin_actor, station_id=history.rest.pk, service="rest", at=_at(1, hour=23)
+    )
+    RollupState.objects.filter(name="visits").update(high_water=late.pk)  # as if missed
+    assert _snapshot(national_actor) != _direct(national_actor)
+    visit_rollup_catch_up()
+    assert _snapshot(national_actor) == _direct(national_actor)
+
+
 def test_a_station_moved_since_the_refresh_is_counted_in_its_new_region(
     history, national_actor, admin_actor, station_factory
 ):

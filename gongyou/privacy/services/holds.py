@@ -32,7 +32,12 @@ def legal_hold_place(*, actor: Actor, worker_id: Any, reason: Any) -> LegalHold:
     errors = FieldErrors()
     text = _reason(errors, "reason", reason)
     number = str(worker_id or "").strip()
-    worker = Worker.objects.filter(pk=int(number)).first() if number.isdigit() else None
+    # Locked: an anonymisation running now finishes first, then this sees anonymised_at.
+    worker = (
+        Worker.objects.select_for_update().filter(pk=int(number)).first()
+        if number.isdigit()
+        else None
+    )
     if worker is None:
         errors.add("worker", "not_found", _("No worker with this number."))
     errors.raise_if_any()

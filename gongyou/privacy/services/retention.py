@@ -192,14 +192,18 @@ def _audit_batch(rule: Rule, result: RunResult, ids: list[int], counts: dict[str
     )
 
 
-def _run_workers(rule: Rule, result: RunResult, ids: list[int]) -> dict[str, int]:
+def _run_workers(rule: Rule, result: RunResult, ids: list[int], now: dt.datetime) -> dict[str, int]:
     counts = {"anonymised": 0, "blocked": 0, "already": 0}
     reason = _("Retention: registration consent withdrawn more than %(days)d days ago") % {
         "days": rule.keep_days
     }
     for worker_id in ids:  # each worker in its own transaction
         outcome = worker_anonymise(
-            actor=None, worker_id=worker_id, reason=reason, rule=rule.record_class
+            actor=None,
+            worker_id=worker_id,
+            reason=reason,
+            rule=rule.record_class,
+            still_due=lambda pk: retention_candidates(rule, now=now).filter(pk=pk).exists(),
         )
         counts[outcome.status] += 1
         if outcome.reasons:
@@ -238,9 +242,14 @@ def retention_apply(
         after = max(ids)
         result.batches += 1
         if record_class == RecordClass.WITHDRAWN_WORKERS:
-            result.add(_run_workers(rule, result, ids))
+            result.add(_run_workers(rule, result, ids, now))
             continue
         with transaction.atomic():
+            # Selected before this transaction: keep only what still qualifies (a case reopened
+            # meanwhile is left alone).
+            ids = list(
+                retention_candidates(rule, now=now).filter(pk__in=ids).values_list("pk", flat=True)
+            )
             counts = APPLY[record_class](ids, rule, result)
             _audit_batch(rule, result, ids, counts)
         result.add(counts)

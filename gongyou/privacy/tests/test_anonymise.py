@@ -181,3 +181,15 @@ def test_a_failure_half_way_changes_nothing(admin_actor, person, monkeypatch):
 def test_the_inventory_matches_the_models():
     assert anonymise.pii_declarations_check() == []
     assert "publicservices.FamilyMember" in anonymise.DECLARATIONS
+
+
+def test_a_worker_no_longer_due_under_the_lock_is_left_as_is(person):
+    """The retention run selects candidates before locking each worker: one who re-consented
+    meanwhile answers False to `still_due` under the lock and keeps their identity."""
+    worker, _account = person
+    result = worker_anonymise(
+        actor=None, worker_id=worker.pk, reason="retention", still_due=lambda pk: False
+    )
+    assert result.status == "blocked"
+    worker.refresh_from_db()
+    assert worker.anonymised_at is None and not worker.name.startswith("匿名")

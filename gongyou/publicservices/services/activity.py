@@ -539,7 +539,7 @@ def registration_create(
     worker = _worker(actor, worker_id, errors)
     member = _child(activity, worker, family_member_id, errors)
     text = clean_text("note", note, errors, required=False, limit=300)
-    activity = Activity.objects.get(pk=activity.pk)
+    activity = _lock(activity.pk)  # status, window and places checked under the row lock
     day = timezone.localdate(_now(now))
     if activity.status != A.OPEN:
         errors.add(

@@ -18,7 +18,7 @@ def post(api, path, body, **headers):
 
 
 def test_create_worker_returns_masked_and_derived_fields(api):
-    number = make_national_id(region="510104", sex="M")
+    number = make_national_id(region="510104", sex="M", seq=1)
     res = post(api, "/api/v1/workers", {**GOOD, "national_id": number})
     assert res.status_code == 201, res.content
     body = res.json()
