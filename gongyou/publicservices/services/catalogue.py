@@ -23,10 +23,11 @@ from gongyou.settlement.services import (
     VersionSeries,
     VersionTransitionNotAllowed,
     clean_city,
+    provenance_clean,
     versioned_transition,
 )
 
-from ..enums import Beneficiary, ServiceKind, Trust, VersionStatus
+from ..enums import Beneficiary, ServiceKind, VersionStatus
 from ..models import PublicService, ServiceVersion
 from ..policies import catalogue_require_can_edit
 
@@ -175,17 +176,7 @@ def version_clean(data: Mapping[str, Any], *, city: str) -> dict[str, Any]:
     out["how_to_apply"] = str(data.get("how_to_apply") or "").strip()
     if len(out["how_to_apply"]) > 4000:
         errors.add("how_to_apply", "too_long", _("At most 4000 characters."))
-    source = str(data.get("source") or "").strip()
-    if not source:
-        errors.add("source", "required", _("Name the source (document, publisher, date or URL)."))
-    elif len(source) > 500:
-        errors.add("source", "too_long", _("At most 500 characters."))
-    out["source"] = source
-    trust = str(data.get("trust") or "")
-    if trust not in Trust.values:
-        errors.add("trust", "invalid_choice" if trust else "required", _("Choose V, S or U."))
-    out["trust"] = trust
-    out["summary"] = str(data.get("summary") or "").strip()
+    out.update(provenance_clean(data, errors))
     errors.raise_if_any()
     return out
 

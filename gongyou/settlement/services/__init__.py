@@ -26,6 +26,7 @@ from .versioning import (
     VersionOverlap,
     VersionSeries,
     VersionTransitionNotAllowed,
+    provenance_clean,
     versioned_transition,
 )
 
@@ -44,6 +45,7 @@ __all__ = [
     "eligibility_batch_run",
     "history_save_batch",
     "policy_create",
+    "provenance_clean",
     "residence_add",
     "residence_delete",
     "residence_update",

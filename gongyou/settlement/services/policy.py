@@ -30,6 +30,7 @@ from .history import clean_city
 from .versioning import (
     VersionChanged,
     VersionSeries,
+    provenance_clean,
     versioned_transition,
 )
 
@@ -165,17 +166,7 @@ def version_clean(data: Mapping[str, Any]) -> dict[str, Any]:
         ).first()
         if out["group"] is None:
             errors.add("group", "not_found", _("No such city group."))
-    source = str(data.get("source") or "").strip()
-    if not source:
-        errors.add("source", "required", _("Name the source (document, publisher, date or URL)."))
-    elif len(source) > 500:
-        errors.add("source", "too_long", _("At most 500 characters."))
-    out["source"] = source
-    trust = str(data.get("trust") or "")
-    if trust not in Trust.values:
-        errors.add("trust", "invalid_choice" if trust else "required", _("Choose V, S or U."))
-    out["trust"] = trust
-    out["summary"] = str(data.get("summary") or "").strip()
+    out.update(provenance_clean(data, errors))
     errors.raise_if_any()
     return out
 

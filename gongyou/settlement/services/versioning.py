@@ -12,7 +12,7 @@ check their own editing rights first and describe their series with a `VersionSe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongyou.core.audit import audit_record
-from gongyou.core.errors import Conflict, FieldError, ValidationFailed
+from gongyou.core.errors import Conflict, FieldError, FieldErrors, ValidationFailed
 
-from ..enums import VERSION_TRANSITIONS, VersionStatus
+from ..enums import VERSION_TRANSITIONS, Trust, VersionStatus
 
 
 class VersionChanged(Conflict):
@@ -154,3 +154,17 @@ def _close_predecessor(series: VersionSeries, user: Any, new: Any, parent: Any) 
             % {"n": other.number, "a": other.effective_from, "b": other.effective_to or _("open")},
             fields={"effective_from": FieldError("overlap", _("Overlaps a published version."))},
         )
+
+
+def provenance_clean(data: Mapping[str, Any], errors: FieldErrors) -> dict[str, Any]:
+    """The source, trust mark and summary every versioned rule set carries (settlement policies,
+    public-service versions), each bad field named in `errors`."""
+    source = str(data.get("source") or "").strip()
+    if not source:
+        errors.add("source", "required", _("Name the source (document, publisher, date or URL)."))
+    elif len(source) > 500:
+        errors.add("source", "too_long", _("At most 500 characters."))
+    trust = str(data.get("trust") or "")
+    if trust not in Trust.values:
+        errors.add("trust", "invalid_choice" if trust else "required", _("Choose V, S or U."))
+    return {"source": source, "trust": trust, "summary": str(data.get("summary") or "").strip()}
