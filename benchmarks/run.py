@@ -1,7 +1,7 @@
 """Gongyou benchmark: visit logging and ID-number lookup against the real server.
 
 For each database (PostgreSQL, SQLite): fresh database, `gongyou setup --no-demo`, timed
-`gongyou demo --workers N`, then `gongyou serve` (gunicorn sync workers) driven by a Python
+`gongyou demo --workers N`, then `gongyou serve` (gunicorn threaded workers) driven by a Python
 multi-process keep-alive client (benchmarks/loadgen.py). wrk, when installed, cross-checks.
 See benchmarks/README.md.
 """

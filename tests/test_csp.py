@@ -194,11 +194,45 @@ def test_production_enforces_the_same_policy(monkeypatch):
                 setattr(package, short, module)
             elif hasattr(package, short):
                 delattr(package, short)
-    assert "csp.middleware.CSPMiddleware" in production.MIDDLEWARE
+    assert "gongyou.core.middleware.CSPMiddleware" in production.MIDDLEWARE
     assert not getattr(production, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
     from csp.utils import build_policy
 
     _assert_strict(build_policy(config=production.CONTENT_SECURITY_POLICY["DIRECTIVES"]))
+
+
+def test_the_cached_header_is_the_librarys_and_follows_the_settings(client):
+    """The header is built once (gongyou.core.middleware.CSPMiddleware), yet it is exactly what
+    django-csp builds, and a change of the policy setting is picked up."""
+    from csp.utils import build_policy
+    from django.test import override_settings
+
+    assert client.get("/healthz")["Content-Security-Policy"] == build_policy()
+    stricter = {"DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]}}
+    stricter["DIRECTIVES"]["img-src"] = ["'self'"]
+    with override_settings(CONTENT_SECURITY_POLICY=stricter):
+        header = client.get("/healthz")["Content-Security-Policy"]
+        directives = {d.strip() for d in header.split(";")}
+        assert "img-src 'self'" in directives and "data:" not in header
+        assert header == build_policy()
+    assert "data:" in client.get("/healthz")["Content-Security-Policy"]
+
+
+def test_a_view_that_customises_the_policy_takes_the_librarys_path(rf):
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+
+    from gongyou.core.middleware import CSPMiddleware
+
+    @csp_update({"img-src": ["https://tiles.example"]})
+    def view(request):
+        return HttpResponse("ok")
+
+    request = rf.get("/somewhere")
+    response = CSPMiddleware(view)(request)
+    assert "img-src 'self' data: https://tiles.example" in response["Content-Security-Policy"]
+    plain = CSPMiddleware(lambda r: HttpResponse("ok"))(rf.get("/elsewhere"))
+    assert "tiles.example" not in plain["Content-Security-Policy"]
 
 
 def test_htmx_runs_without_eval_and_without_its_inline_style():

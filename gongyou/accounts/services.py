@@ -294,7 +294,8 @@ def api_token_cache_evict(*, user_id: int | None = None, key_hash: str | None = 
     if key_hash is not None:
         _token_cache.pop(key_hash, None)
     if user_id is not None:
-        for h in [h for h, (_t, u, _e) in _token_cache.items() if u.pk == user_id]:
+        # list(): a snapshot, as another request thread may add a token meanwhile.
+        for h in [h for h, (_t, u, _e) in list(_token_cache.items()) if u.pk == user_id]:
             _token_cache.pop(h, None)
 
 

@@ -73,7 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "gongyou.core.middleware.CSPMiddleware",  # django-csp's, with the header built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -133,18 +133,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "GONGYOU_DB_POOL", True
-):
-    # Django's own pool with CONN_MAX_AGE=0: persistent per-thread connections exhausted
-    # PostgreSQL's connection slots under load (docs/decisions/0001-database-policy.md).
-    DATABASES["default"]["OPTIONS"] = {
-        "pool": {"min_size": 1, "max_size": int(env("GONGYOU_DB_POOL_SIZE") or "8"), "timeout": 10}
-    }
-    # The pool checks a connection before handing it out: after PostgreSQL restarts, idle pooled
-    # connections are dead and would otherwise fail one request each with a 500
-    # (tests/reliability/test_postgres_restart.py).
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # One persistent connection per request thread: gunicorn's threads are a fixed number
+    # (GONGYOU_WEB_WORKERS × GONGYOU_WEB_THREADS connections at most, ADR 0013), so they cannot
+    # exhaust PostgreSQL's slots the way on-demand threads did (docs/decisions/0001).
+    # Each request first checks its connection (CONN_HEALTH_CHECKS): after PostgreSQL restarts,
+    # a dead connection is replaced at once instead of failing the request
+    # (tests/reliability/test_postgres_restart.py). Django's pool is available with
+    # GONGYOU_DB_POOL=1; it waits with back-off behind every dead idle connection after a
+    # restart (1 + 2 + 4 … s), which made requests time out with several threads per process.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env_bool("GONGYOU_DB_POOL", False):
+        DATABASES["default"]["OPTIONS"] = {
+            "pool": {
+                "min_size": 1,
+                "max_size": int(env("GONGYOU_DB_POOL_SIZE") or "8"),
+                "timeout": 10,
+            }
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = int(env("GONGYOU_DB_CONN_MAX_AGE") or "600")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
