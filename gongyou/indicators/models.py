@@ -11,8 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class VisitDayRollup(models.Model):
+    """Visits per day, region, station type and service, kept at three levels of region: the
+    station's own region code (digits=6), its city (4: "440300") and its province (2:
+    "440000"), so that a national view reads the province rows, a province view the city rows
+    and a city view the county rows, never summing the finest level."""
+
+    digits = models.PositiveSmallIntegerField(_("region digits"), default=6)
     day = models.DateField(_("day"))
-    region = models.CharField(_("region"), max_length=6)  # the station's region code
+    region = models.CharField(_("region"), max_length=6)  # the station's region, cut to `digits`
     station_type = models.CharField(_("station type"), max_length=20)
     service = models.CharField(_("service"), max_length=24)
     visits = models.PositiveIntegerField(_("visits"))
@@ -21,10 +27,11 @@ class VisitDayRollup(models.Model):
         verbose_name = _("visit rollup")
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "region", "station_type", "service"], name="visit_rollup_unique"
+                fields=["digits", "day", "region", "station_type", "service"],
+                name="visit_rollup_unique",
             )
         ]
-        indexes = [models.Index(fields=["region", "day"], name="visit_rollup_region_idx")]
+        indexes = [models.Index(fields=["digits", "region", "day"], name="visit_rollup_region_idx")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.region} {self.service}: {self.visits}"

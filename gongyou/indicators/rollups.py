@@ -1,9 +1,11 @@
 """Rollups behind the dashboard: recompute them, keep them current, read them.
 
 Visits. `VisitDayRollup` holds the visits per (day, station region, station type, service) of
-every visit whose id is at most the state's high-water mark. A read takes the period's rows
-from the rollup and counts directly only the visits above the mark (logged since the last
-refresh or catch-up: a few minutes' worth, found through the primary key).
+every visit whose id is at most the state's high-water mark, at three levels of region (the
+station's own code, its city, its province: `LEVELS`), each level the sum of the one below.
+A read takes the period's rows from the level of the view's child regions and counts directly
+only the visits above the mark (logged since the last refresh or catch-up: a few minutes'
+worth, found through the primary key).
 `visit_rollup_refresh()` recomputes every day (the daily `indicators_refresh` task);
 `visit_rollup_catch_up()` (the `indicators_catch_up` task, every few minutes) recounts today,
 so today's inserts, updates and deletes — and a visit whose transaction committed after the
@@ -79,6 +81,32 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 
 
 # --- Visits ----------------------------------------------------------------------------------
+# Region levels of the visit rollup: the significant digits a row's region keeps.
+LEVELS = (6, 4, 2)
+# (day, station region, station type, service) -> visits, and the same keyed by level first.
+VisitKey = tuple[dt.date, str, str, str]
+LevelKey = tuple[int, dt.date, str, str, str]
+
+
+def _by_level(counts: Mapping[VisitKey, int]) -> Counter[LevelKey]:
+    """The counts of station regions, summed at every level of `LEVELS`."""
+    out: Counter[LevelKey] = Counter()
+    for (day, region, kind, service), n in counts.items():
+        for digits in LEVELS:
+            out[(digits, day, region[:digits].ljust(6, "0"), kind, service)] += n
+    return out
+
+
+def _visit_counts(visits: Any) -> dict[VisitKey, int]:
+    return {
+        (r["day"], r["station__region_id"], r["station__type"], r["service"]): r["n"]
+        for r in visits.annotate(day=TruncDate("at"))
+        .values("day", "station__region_id", "station__type", "service")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+
+
 def _recount_days(*, days: list[dt.date] | None, high_water: int) -> int:
     """Replace the rollup rows of `days` (None: every day) by the visits up to `high_water`."""
     visits = Visit.objects.filter(pk__lte=high_water)
@@ -93,18 +121,9 @@ def _recount_days(*, days: list[dt.date] | None, high_water: int) -> int:
     target.delete()
     rows = [
         VisitDayRollup(
-            day=r["day"],
-            region=r["station__region_id"],
-            station_type=r["station__type"],
-            service=r["service"],
-            visits=r["n"],
+            digits=digits, day=day, region=region, station_type=kind, service=service, visits=n
         )
-        for r in (
-            visits.annotate(day=TruncDate("at"))
-            .values("day", "station__region_id", "station__type", "service")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+        for (digits, day, region, kind, service), n in _by_level(_visit_counts(visits)).items()
     ]
     VisitDayRollup.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)
@@ -197,29 +216,27 @@ def _fold_visits(*, low: int, high: int, today: dt.date) -> int:
     """Add the visits with ids in (low, high] of days before today to their rows (one GROUP BY
     over those few visits, found by primary key). Returns rows written."""
     start, _end = _day_bounds(today)
-    counts = {
-        (r["day"], r["station__region_id"], r["station__type"], r["service"]): r["n"]
-        for r in Visit.objects.filter(pk__gt=low, pk__lte=high, at__lt=start)
-        .annotate(day=TruncDate("at"))
-        .values("day", "station__region_id", "station__type", "service")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
+    counts = _by_level(_visit_counts(Visit.objects.filter(pk__gt=low, pk__lte=high, at__lt=start)))
     if not counts:
         return 0
     existing = {
-        (r.day, r.region, r.station_type, r.service): r
+        (r.digits, r.day, r.region, r.station_type, r.service): r
         for r in VisitDayRollup.objects.filter(
-            day__in={k[0] for k in counts}, region__in={k[1] for k in counts}
+            day__in={k[1] for k in counts}, region__in={k[2] for k in counts}
         )
     }
     changed, created = [], []
-    for key, n in counts.items():
-        row = existing.get(key)
+    for (digits, day, region, kind, service), n in counts.items():
+        row = existing.get((digits, day, region, kind, service))
         if row is None:
             created.append(
                 VisitDayRollup(
-                    day=key[0], region=key[1], station_type=key[2], service=key[3], visits=n
+                    digits=digits,
+                    day=day,
+                    region=region,
+                    station_type=kind,
+                    service=service,
+                    visits=n,
                 )
             )
         else:
@@ -273,9 +290,15 @@ def visit_rollup_state(ctx: Context) -> RollupState | None:
     return state if state is not None and state.high_water is not None else None
 
 
-def _rollup_visits(ctx: Context) -> Any:
-    qs = VisitDayRollup.objects.filter(day__gte=ctx.start, day__lte=ctx.end)
+def _rollup_visits(ctx: Context, *, digits: int) -> Any:
+    """The period's rollup rows of one level, within the context's region."""
+    qs = VisitDayRollup.objects.filter(digits=digits, day__gte=ctx.start, day__lte=ctx.end)
     return qs.filter(region_range_q("region", ctx.prefix)) if ctx.prefix else qs
+
+
+def _coarsest(ctx: Context) -> int:
+    """The coarsest level whose rows lie wholly inside the context's region."""
+    return max(len(ctx.prefix), LEVELS[-1])
 
 
 def _totals(rows: list[dict[str, Any]], category: str) -> list[dict[str, Any]]:
@@ -289,12 +312,14 @@ def _totals(rows: list[dict[str, Any]], category: str) -> list[dict[str, Any]]:
 def visit_rollup_counts(
     ctx: Context, *, category: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Rollup rows of the period: (by area and category, by category)."""
-    qs = _rollup_visits(ctx)
+    """Rollup rows of the period: (by area and category, by category). The areas are the
+    context's child regions, read from the level of that size."""
     if not ctx.has_children:
+        qs = _rollup_visits(ctx, digits=_coarsest(ctx))
         return [], list(qs.values(category).annotate(_v=Sum("visits")).order_by())
     by_area = list(
-        qs.annotate(_area=Substr("region", 1, ctx.child_length))
+        _rollup_visits(ctx, digits=ctx.child_length)
+        .annotate(_area=Substr("region", 1, ctx.child_length))
         .values("_area", category)
         .annotate(_v=Sum("visits"))
         .order_by()
@@ -303,7 +328,7 @@ def visit_rollup_counts(
 
 
 def visit_rollup_daily(ctx: Context) -> dict[dt.date, int]:
-    qs = _rollup_visits(ctx)
+    qs = _rollup_visits(ctx, digits=_coarsest(ctx))
     return {r["day"]: r["n"] for r in qs.values("day").annotate(n=Sum("visits")).order_by()}
 
 

@@ -3,6 +3,7 @@ deletes: once refreshed (daily), and once caught up (every few minutes); what ar
 last refresh or catch-up is counted directly on top of them."""
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from django.utils import timezone
@@ -52,6 +53,27 @@ def _direct(actor, region=None):
             RollupState.objects.create(**row)
 
 
+def _assert_levels_add_up():
+    """Each coarser level of the visit rollup is exactly the sum of the station-region rows."""
+    rows = list(
+        VisitDayRollup.objects.values_list(
+            "digits", "day", "region", "station_type", "service", "visits"
+        )
+    )
+    assert rows
+    for digits in (4, 2):
+        expected: Counter = Counter()
+        for level, day, region, kind, service, n in rows:
+            if level == 6:
+                expected[(day, region[:digits].ljust(6, "0"), kind, service)] += n
+        actual = {
+            (day, region, kind, service): n
+            for level, day, region, kind, service, n in rows
+            if level == digits
+        }
+        assert actual == dict(expected)
+
+
 @pytest.fixture
 def history(world, admin_actor):
     for days_ago, service in [(3, "rest"), (3, "consultation"), (2, "rest"), (1, "toilet")]:
@@ -64,9 +86,14 @@ def test_refreshed_rollup_equals_direct_counts(history, national_actor, sz_actor
     before = _snapshot(national_actor)
     assert indicators_refresh.call()["visits"] > 0
     assert VisitDayRollup.objects.exists()
+    _assert_levels_add_up()
     assert _snapshot(national_actor) == before
     assert _snapshot(sz_actor) == _direct(sz_actor)
-    assert _snapshot(national_actor, "440300") == _direct(national_actor, "440300")
+    for region in ("440000", "440300", "440305", "110000"):
+        assert _snapshot(national_actor, region) == _direct(national_actor, region)
+    # A national view reads province rows: two provinces, each the sum of its stations.
+    by_province = _snapshot(national_actor)["visits_by_service"][0]
+    assert set(by_province) == {"440000", "110000"}
 
 
 def test_after_inserts_updates_and_deletes(history, national_actor, admin_actor, sz_actor):
@@ -110,8 +137,12 @@ def test_the_catch_up_folds_new_backdated_changed_and_deleted_visits(
     state = RollupState.objects.get(name="visits")
     assert state.high_water == Visit.objects.order_by("-id").first().pk
     assert VisitDayRollup.objects.filter(day=timezone.localdate(backdated.at)).exists()
-    for actor in (national_actor, sz_actor):
-        for region in (None, "440300", "440305"):
+    _assert_levels_add_up()
+    for actor, regions in (
+        (national_actor, (None, "440000", "440300", "440305", "110000")),
+        (sz_actor, (None, "440300", "440305")),
+    ):
+        for region in regions:
             assert _snapshot(actor, region) == _direct(actor, region)
     services = _snapshot(national_actor)["visits_by_service"][1]
     # legal aid: 2 today less 1 deleted, 1 two days ago, 1 backdated five days
