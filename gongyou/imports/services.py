@@ -269,6 +269,35 @@ def _finish(job: ImportJob, *, token: str, status: str, error: str = "") -> Impo
     return locked
 
 
+def import_interrupted(*, job_id: int) -> ImportJob | None:
+    """The task worker running this job died (gongyou/ops/taskworkers.py found it): a
+    `running` job becomes `interrupted` with no runner, so the re-queued task resumes it from its
+    last checkpoint at once instead of waiting for its heartbeat to go stale. A run that is in
+    fact still alive (a stalled host) loses its claim: its next batch finds another runner and
+    stops before writing (the runner token fences every batch). Other states are left as they
+    are; returns the job (None if it no longer exists)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != ImportStatus.RUNNING:
+            return job
+        _transition(job, ImportStatus.INTERRUPTED)
+        job.runner = ""
+        job.error = _("The worker running this import stopped; it resumes from row %(row)s.") % {
+            "row": job.committed_rows + 1
+        }
+        job.save(update_fields=["status", "runner", "error"])
+        audit_record(
+            actor=None,
+            action="import.interrupt",
+            entity=job,
+            after={"committed_rows": job.committed_rows},
+            region_code=job.region_code,
+            summary=_("Import of %(name)s interrupted: its worker stopped")
+            % {"name": job.original_name},
+        )
+    return job
+
+
 def _fault(batches: int) -> None:
     """Fault injection for the interruption tests only (GONGYOU_IMPORT_FAULT=exit:K | raise:K):
     die inside the transaction of the batch after K committed batches of this run."""

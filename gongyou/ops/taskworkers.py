@@ -13,9 +13,9 @@ when it ran on this host and its process is gone. A RUNNING task whose worker ne
 Re-running must be safe, so every task is idempotent or resumable (docs/reliability.md lists
 them). Tasks that keep their own claim on a job get a recovery hook (RECOVERY) that runs in
 the same transaction as the re-queue: an export job left `running` goes back to `pending`
-(its partial file removed); an interrupted import is re-queued for when its own heartbeat
-goes stale, which is the imports app's rule for "its run died" (it then resumes from its
-checkpoint).
+(its partial file removed); a `running` import becomes `interrupted`, so the re-queued task
+resumes it from its checkpoint at once (the runner token on every batch fences off a run that
+was only stalled, not dead).
 """
 
 from __future__ import annotations
@@ -37,9 +37,7 @@ from django_tasks_db.models import DBTaskResult
 
 from gongyou.core.audit import audit_record
 from gongyou.exports.services import export_interrupted
-from gongyou.imports.enums import ImportStatus
-from gongyou.imports.models import ImportJob
-from gongyou.imports.services import stale_after as import_stale_after
+from gongyou.imports.services import import_interrupted
 
 from .models import TaskWorker
 
@@ -136,14 +134,9 @@ def _recover_export(task: DBTaskResult, now: dt.datetime) -> dt.datetime | None:
 
 def _recover_import(task: DBTaskResult, now: dt.datetime) -> dt.datetime | None:
     job_id = _job_id(task)
-    job = None
     if job_id is not None:
-        job = ImportJob.objects.filter(pk=job_id).only("status", "heartbeat_at").first()
-    if job is None or job.status != ImportStatus.RUNNING or job.heartbeat_at is None:
-        return None
-    # import_run leaves a job whose heartbeat is fresh to the run that holds it.
-    resume_at = job.heartbeat_at + import_stale_after() + dt.timedelta(seconds=1)
-    return resume_at if resume_at > now else None
+        import_interrupted(job_id=job_id)  # resumable at once from its checkpoint
+    return None
 
 
 # task path -> hook(task, now) run before the re-queue in one transaction; returns a run_after

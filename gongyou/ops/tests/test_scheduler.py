@@ -50,3 +50,35 @@ def test_interval_jobs_run_every_interval_and_never_twice_while_pending(settings
     DBTaskResult.objects.update(status="SUCCESSFUL")
     assert run_interval(now=now + dt.timedelta(minutes=12), last=last) == ["indicators_catch_up"]
     assert DBTaskResult.objects.count() == 2
+
+
+def test_a_database_error_costs_one_round_not_the_scheduler(monkeypatch):
+    """`gongyou serve` stops everything when the scheduler exits: a round that fails on the
+    database (PostgreSQL restarting) is logged and the next round runs."""
+    from django.db import OperationalError
+
+    from gongyou.ops.management.commands import scheduler
+
+    class Stop(Exception):
+        pass
+
+    rounds = []
+
+    def round_(self, **_kwargs):
+        rounds.append(1)
+        if len(rounds) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        raise Stop
+
+    closed = []
+    monkeypatch.setattr(scheduler.Command, "_round", round_)
+    monkeypatch.setattr(scheduler.time, "sleep", lambda _seconds: None)
+    # Each round starts by replacing a dead connection (not here: it would end the test's
+    # transaction).
+    monkeypatch.setattr(scheduler, "close_old_connections", lambda: closed.append(1))
+    with pytest.raises(Stop):
+        call_command("scheduler")
+    assert len(rounds) == 2 and len(closed) == 2
+    with pytest.raises(OperationalError):  # a one-off run (cron) reports the failure
+        rounds.clear()
+        call_command("scheduler", "--once")

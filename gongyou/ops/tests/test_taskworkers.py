@@ -13,7 +13,7 @@ from gongyou.core.models import AuditEvent
 from gongyou.exports.enums import ExportStatus
 from gongyou.exports.models import ExportJob
 from gongyou.imports.models import ImportJob
-from gongyou.imports.services import stale_after
+from gongyou.imports.services import _claim
 from gongyou.ops.models import TaskWorker
 from gongyou.ops.taskworkers import (
     ORPHAN_AFTER,
@@ -149,7 +149,10 @@ def test_an_interrupted_export_goes_back_to_pending_without_its_partial_file(
     assert status(task) == "READY"
 
 
-def test_an_interrupted_import_is_requeued_for_when_its_heartbeat_is_stale(admin):
+def test_an_interrupted_import_is_resumable_at_once_and_fenced_off_its_old_run(admin):
+    """The dead worker's job becomes `interrupted` with no runner: the re-queued task resumes it
+    from its checkpoint at once (no wait for its heartbeat to go stale), audited; a run that was
+    only stalled finds its claim gone at its next batch."""
     beat = timezone.now() - dt.timedelta(seconds=5)
     job = ImportJob.objects.create(
         kind="workers",
@@ -159,14 +162,23 @@ def test_an_interrupted_import_is_requeued_for_when_its_heartbeat_is_stale(admin
         status="running",
         runner="dead-run",
         heartbeat_at=beat,
+        committed_rows=2000,
     )
     worker("gone", expires_in=-1)
     task = running("gone", path="gongyou.imports.tasks.import_run", args=[job.pk])
     [requeued] = tasks_reap()
-    resume_at = beat + stale_after() + dt.timedelta(seconds=1)
-    assert requeued.run_after == resume_at
-    assert DBTaskResult.objects.get(pk=task.pk).run_after == resume_at
-    assert not DBTaskResult.objects.ready().filter(pk=task.pk).exists()  # not yet
+    assert requeued.run_after is None
+    assert DBTaskResult.objects.ready().filter(pk=task.pk).exists()
+    job.refresh_from_db()
+    assert (job.status, job.runner, job.committed_rows) == ("interrupted", "", 2000)
+    assert "2001" in job.error
+    assert AuditEvent.objects.filter(
+        action="import.interrupt", entity_id=str(job.pk), actor__isnull=True
+    ).exists()
+    # The stalled run's claim is gone: a new run takes the job (and would resume at row 2001).
+    assert _claim(job.pk, token="new-run", force=False) is not None
+    job.refresh_from_db()
+    assert (job.status, job.runner) == ("running", "new-run")
 
 
 def test_an_import_task_whose_job_is_not_running_is_requeued_at_once(admin):

@@ -4,18 +4,23 @@ minutes (started by `gongyou serve`).
 Each day's run is recorded as an `ops.daily` audit event for that date, so restarts, several
 web hosts or a manual `--once` never enqueue a day twice (the jobs are idempotent anyway).
 Deployments that prefer cron run `gongyou scheduler --once` from it instead.
+
+A database error (PostgreSQL restarting, a lock timeout) costs one round, not the process:
+`gongyou serve` stops everything when one of its processes exits, so the loop logs the error,
+drops the connection and tries again at the next round.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.db import DatabaseError, close_old_connections, transaction
 from django.utils import timezone
 
 from gongyou.cases.tasks import cases_daily
@@ -26,6 +31,8 @@ from gongyou.indicators.tasks import indicators_catch_up, indicators_refresh
 from gongyou.jobs.tasks import jobs_daily
 from gongyou.privacy.tasks import privacy_retention
 from gongyou.settlement.tasks import eligibility_batch
+
+logger = logging.getLogger(__name__)
 
 # Each job is idempotent for its day; the order is the order they are enqueued in.
 DAILY_JOBS: dict[str, Callable[[dt.date], Any]] = {
@@ -105,12 +112,25 @@ class Command(BaseCommand):
         at = dt.time.fromisoformat(getattr(settings, "GONGYOU_DAILY_AT", "07:00"))
         last: dict[str, dt.datetime] = {}
         while True:
-            now = timezone.localtime()
-            run_interval(now=now, last=last)
-            if now.time() >= at:
-                done = run_daily(day=now.date())
-                if done:
-                    self.stdout.write(f"{now:%Y-%m-%d %H:%M} enqueued: {', '.join(done)}")
+            try:
+                if not opts["once"]:
+                    # As between requests: a connection that died (PostgreSQL restarted) or
+                    # errored is replaced before the round uses it. (A one-off run is a fresh
+                    # process with a fresh connection.)
+                    close_old_connections()
+                self._round(at=at, last=last)
+            except DatabaseError:
+                if opts["once"]:
+                    raise
+                logger.exception("scheduler round failed; retrying in a minute")
             if opts["once"]:
                 return
             time.sleep(60)
+
+    def _round(self, *, at: dt.time, last: dict[str, dt.datetime]) -> None:
+        now = timezone.localtime()
+        run_interval(now=now, last=last)
+        if now.time() >= at:
+            done = run_daily(day=now.date())
+            if done:
+                self.stdout.write(f"{now:%Y-%m-%d %H:%M} enqueued: {', '.join(done)}")
