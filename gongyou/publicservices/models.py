@@ -2,7 +2,9 @@
 referrals to the responsible department, and integration activities with their registrations.
 
 A catalogue version's `conditions` are the settlement engine's condition data, validated by
-`gongyou.settlement.rules.conditions_clean` (ADR 0012): one rule language for both apps.
+`gongyou.settlement.rules.conditions_clean` (ADR 0012): one rule language for both apps. Its
+fields in common with a settlement policy version (number, status, dates in force, conditions,
+source and trust, edit version, stamps) come from `settlement.models.VersionedRuleSet`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongyou.core.models import TimeStampedModel
+from gongyou.settlement.models import VersionedRuleSet
 
 from .enums import (
     ActivityKind,
@@ -23,8 +26,6 @@ from .enums import (
     Relation,
     SchoolStage,
     ServiceKind,
-    Trust,
-    VersionStatus,
 )
 
 
@@ -48,16 +49,12 @@ class PublicService(TimeStampedModel):
         return self.name
 
 
-class ServiceVersion(TimeStampedModel):
+class ServiceVersion(VersionedRuleSet):
     """What a service requires from `effective_from` to `effective_to` (inclusive), who runs it,
     what to bring and how to apply. Published versions are frozen; at most one is in force."""
 
     service = models.ForeignKey(
         PublicService, on_delete=models.CASCADE, related_name="versions", verbose_name=_("service")
-    )
-    number = models.PositiveIntegerField(_("version number"))
-    status = models.CharField(
-        _("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
     beneficiary = models.CharField(
         _("for"), max_length=8, choices=Beneficiary.choices, default=Beneficiary.WORKER
@@ -71,28 +68,12 @@ class ServiceVersion(TimeStampedModel):
         verbose_name=_("responsible department"),
     )
     department_name = models.CharField(_("department (name)"), max_length=200, blank=True)
-    effective_from = models.DateField(_("in force from"))
-    effective_to = models.DateField(_("in force until"), null=True, blank=True)
     open_to_all = models.BooleanField(_("open to every resident (no conditions)"), default=False)
-    conditions = models.JSONField(_("conditions"), default=list, blank=True)
     needs_points = models.BooleanField(
         _("needs the city's residence-permit points standard"), default=False
     )
     documents = models.JSONField(_("documents to bring"), default=list, blank=True)
     how_to_apply = models.TextField(_("how to apply"), blank=True)
-    source = models.CharField(_("source"), max_length=500)
-    trust = models.CharField(_("trust"), max_length=1, choices=Trust.choices)
-    summary = models.TextField(_("summary"), blank=True)
-    version = models.PositiveIntegerField(_("edit version"), default=1)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
 
     class Meta:
         verbose_name = _("public-service version")

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 
 from gongyou.accounts.enums import OrganisationKind, Role
 from gongyou.accounts.models import Organisation
-from gongyou.accounts.policies import Actor, Capability
+from gongyou.accounts.policies import Actor
 from gongyou.core.errors import NotFound, PermissionDenied
 from gongyou.settlement.policies import policy_can_edit
 from gongyou.workers.models import Worker
@@ -45,6 +45,15 @@ def catalogue_can_edit(actor: Actor, city_code: str) -> bool:
     return policy_can_edit(actor, city_code)
 
 
+def catalogue_can_create(actor: Actor) -> bool:
+    """Whether some city's catalogue is the actor's to edit, so a new service may be added to
+    one: `catalogue_can_edit` asked for a city of the actor's own region (a county's region holds
+    no city, and a national organisation admin edits none)."""
+    prefix = actor.region_prefix
+    city = {2: prefix + "0100", 4: prefix + "00"}.get(len(prefix), "")
+    return catalogue_can_edit(actor, city)
+
+
 def catalogue_require_can_edit(actor: Actor, city_code: str) -> None:
     catalogue_require_visible(actor)
     if not catalogue_can_edit(actor, city_code):
@@ -56,22 +65,30 @@ def family_require_visible(actor: Actor, worker: Worker) -> None:
         raise NotFound()
 
 
+def family_can_edit(actor: Actor, worker: Worker) -> bool:
+    """Add, change or remove the worker's family members: the registry's rule for editing the
+    worker (`worker_require_can_edit`), asked as a question."""
+    try:
+        worker_require_can_edit(actor, worker)
+    except (NotFound, PermissionDenied):
+        return False
+    return True
+
+
 def family_require_can_edit(actor: Actor, worker: Worker) -> None:
-    worker_require_can_edit(actor, worker)
+    family_require_visible(actor, worker)
+    if not family_can_edit(actor, worker):
+        raise PermissionDenied()
 
 
-def family_can_edit(actor: Actor) -> bool:
-    return actor.can(Capability.EDIT_WORKERS)
-
-
-def referral_can_create(actor: Actor) -> bool:
-    return bool(actor.roles & REFER_ROLES)
+def referral_can_create(actor: Actor, worker: Worker) -> bool:
+    return worker_is_visible(actor, worker) and bool(actor.roles & REFER_ROLES)
 
 
 def referral_require_can_create(actor: Actor, worker: Worker) -> None:
     if not worker_is_visible(actor, worker):
         raise NotFound()
-    if not referral_can_create(actor):
+    if not referral_can_create(actor, worker):
         raise PermissionDenied()
 
 

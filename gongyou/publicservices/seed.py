@@ -20,11 +20,11 @@ def seed_load(*, region_model: Any, service_model: Any, version_model: Any) -> d
     for s in data["services"]:
         if s["city"] not in cities:
             continue
-        service, new = service_model.objects.get_or_create(
+        service, _new = service_model.objects.get_or_create(
             city_id=s["city"], kind=s["kind"], name=s["name"]
         )
-        if not new:
-            continue
+        if version_model.objects.filter(service=service).exists():
+            continue  # loaded before (a service left without versions gets its first again)
         version_model.objects.create(
             service=service,
             number=1,

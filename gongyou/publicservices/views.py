@@ -4,16 +4,22 @@ department queue, and integration activities (list, form, the activity with its 
 attendance and feedback).
 
 Thin: parse the request, call one selector or service, render. NotFound and PermissionDenied
-become the 404 and 403 pages in core's middleware.
+become the 404 and 403 pages in core's middleware. A control is offered when the policy predicate
+(the user's role) and the service's state predicate (the record's state) both allow the write; a
+form page for a record whose state forbids the edit sends the user back to the record with a
+message.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,7 +35,13 @@ from gongyou.regions.selectors import region_label
 from gongyou.stations.policies import stations_visible_to
 
 from . import selectors, services
-from .enums import REFERRAL_TRANSITIONS, REGISTRATION_TRANSITIONS, VERSION_TRANSITIONS
+from .enums import (
+    REFERRAL_TRANSITIONS,
+    REGISTRATION_TRANSITIONS,
+    VERSION_TRANSITIONS,
+    ActivityStatus,
+    RegistrationStatus,
+)
 from .forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -44,14 +56,94 @@ from .forms import (
     VersionForm,
 )
 from .policies import (
-    CATALOGUE_EDIT_ROLES,
     activity_can_create,
     activity_can_manage,
     activity_can_register,
+    catalogue_can_create,
     catalogue_can_edit,
     family_can_edit,
     referral_can_create,
 )
+from .services.activity import NOT_EDITABLE as ACTIVITY_NOT_EDITABLE
+from .services.catalogue import NOT_DRAFT
+
+PAGE_SIZE = 50
+# What a page shows back to the user (a form with its errors, or a message); PermissionDenied and
+# NotFound stay the 403 and 404 pages.
+REFUSALS = (ValidationFailed, Conflict)
+
+# -- shared by the pages -----------------------------------------------------------------------
+
+
+def _require(allowed: bool) -> None:
+    """A page whose only purpose is a write answers 403, before the form is filled in, to a user
+    the service would refuse (the same policy predicate decides)."""
+    if not allowed:
+        raise PermissionDenied()
+
+
+def _page(request: HttpRequest, qs: QuerySet[Any]) -> Page[Any]:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _fields(record: Any, names: Iterable[str]) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in names}
+
+
+def _form_page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, conflict: bool = False
+) -> HttpResponse:
+    """A form page: the form to fill in (200), or a POST sent back with its errors: 422, or 409
+    when `conflict` says the form's service error is a Conflict (the data's state refused it)."""
+    if request.method != "POST":
+        return render(request, template, context)
+    return render(request, template, context, status=409 if conflict else 422)
+
+
+def _is_conflict(form: Any) -> bool:
+    return isinstance(getattr(form, "service_error", None), Conflict)
+
+
+def _field_messages(exc: ApplicationError) -> str:
+    parts = [exc.message, *(f["message"] for f in exc.fields.values())]
+    return " ".join(dict.fromkeys(parts))
+
+
+def _transition(
+    request: HttpRequest,
+    change: Callable[..., Any],
+    *,
+    refusals: type[ApplicationError] | tuple[type[ApplicationError], ...],
+    with_note: bool = False,
+    **record: Any,
+) -> str:
+    """Run the status change posted by a TransitionForm through `change` (the actor and the
+    record in `record`); "" when done, else the message to show. Errors other than `refusals`
+    propagate (core's middleware turns PermissionDenied and NotFound into the 403 and 404 pages)."""
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _("The request was incomplete; reload and try again.")
+    data = form.cleaned_data
+    note = {"note": data["note"]} if with_note else {}
+    try:
+        change(
+            to_status=data["to_status"],
+            reason=data["reason"],
+            expected_version=data["version"],
+            **note,
+            **record,
+        )
+    except refusals as exc:
+        return _field_messages(exc)
+    return ""
+
+
+def _flash(request: HttpRequest, error: str, done: str) -> None:
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+
 
 # -- catalogue ---------------------------------------------------------------------------------
 
@@ -64,8 +156,7 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
     filters = selectors.CatalogueFilter()
     if form.is_valid():
         filters = selectors.CatalogueFilter(**form.cleaned_data)
-    qs = selectors.service_list(actor=actor, filters=filters)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = _page(request, selectors.service_list(actor=actor, filters=filters))
     rows = [{"service": s, "current": selectors.version_in_force(service=s)} for s in page]
     return render(
         request,
@@ -74,7 +165,7 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "can_create": bool(actor.roles & CATALOGUE_EDIT_ROLES),
+            "can_create": catalogue_can_create(actor),
         },
     )
 
@@ -83,17 +174,19 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def service_new_page(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
+    _require(catalogue_can_create(actor))
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             service = services.service_create(actor=actor, **form.cleaned_data)
-        except ApplicationError as exc:
+        except REFUSALS as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, _("Service added; now draft its first version."))
             return redirect("publicservices:version_new", service_id=service.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "publicservices/service_form.html", {"form": form}, status=status)
+    return _form_page(
+        request, "publicservices/service_form.html", {"form": form}, conflict=_is_conflict(form)
+    )
 
 
 @login_required
@@ -110,7 +203,11 @@ def service_page(request: HttpRequest, service_id: int) -> HttpResponse:
         {
             "service": service,
             "versions": [
-                {"v": v, "allowed": sorted(VERSION_TRANSITIONS[v.status]) if can_edit else []}
+                {
+                    "v": v,
+                    "allowed": sorted(VERSION_TRANSITIONS[v.status]) if can_edit else [],
+                    "editable": can_edit and services.version_can_edit(v),
+                }
                 for v in versions
             ],
             "current": current,
@@ -126,30 +223,43 @@ def _departments(city: str) -> list[tuple[str, str]]:
     return [(str(o.pk), o.name) for o in qs if not o.region_id or o.region_id[:2] == city[:2]]
 
 
-def _version_initial(version: Any) -> dict[str, Any]:
-    if version is None:
-        return {}
-    return {
-        **{
-            f: getattr(version, f)
-            for f in (
-                "beneficiary",
-                "department_name",
-                "effective_from",
-                "effective_to",
-                "open_to_all",
-                "needs_points",
-                "conditions",
-                "documents",
-                "how_to_apply",
-                "source",
-                "trust",
-                "summary",
-            )
-        },
-        "department": str(version.department_id or ""),
-        "version": version.version,
-    }
+VERSION_FORM_FIELDS = (
+    "beneficiary",
+    "department_name",
+    "effective_from",
+    "effective_to",
+    "open_to_all",
+    "needs_points",
+    "conditions",
+    "documents",
+    "how_to_apply",
+    "source",
+    "trust",
+    "summary",
+)
+
+
+def _version_form(request: HttpRequest, service: Any, start: Any) -> VersionForm:
+    """The version form, filled in from `start` (the version edited, or the latest one)."""
+    initial = {}
+    if start is not None:
+        initial = {
+            **_fields(start, VERSION_FORM_FIELDS),
+            "department": str(start.department_id or ""),
+            "version": start.version,
+        }
+    return VersionForm(
+        request.POST or None, initial=initial, departments=_departments(service.city_id)
+    )
+
+
+def _version_form_page(
+    request: HttpRequest, form: VersionForm, service: Any, version: Any
+) -> HttpResponse:
+    context = {"form": form, "service": service, "version": version}
+    return _form_page(
+        request, "publicservices/version_form.html", context, conflict=_is_conflict(form)
+    )
 
 
 @login_required
@@ -157,31 +267,19 @@ def _version_initial(version: Any) -> dict[str, Any]:
 def version_new_page(request: HttpRequest, service_id: int) -> HttpResponse:
     actor = actor_for(request.user)
     service = selectors.service_get(actor=actor, service_id=service_id)
-    if not catalogue_can_edit(actor, service.city_id):
-        raise PermissionDenied()
-    latest = service.versions.order_by("-number").first()
-    form = VersionForm(
-        request.POST or None,
-        initial=_version_initial(latest),
-        departments=_departments(service.city_id),
-    )
+    _require(catalogue_can_edit(actor, service.city_id))
+    form = _version_form(request, service, service.versions.order_by("-number").first())
     if request.method == "POST" and form.is_valid():
         try:
             version = services.service_version_create(
                 actor=actor, service=service, data=form.cleaned_data
             )
-        except ApplicationError as exc:
+        except REFUSALS as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, _("Draft version %(n)s saved.") % {"n": version.number})
             return redirect("publicservices:service", service_id=service.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(
-        request,
-        "publicservices/version_form.html",
-        {"form": form, "service": service, "version": None},
-        status=status,
-    )
+    return _version_form_page(request, form, service, None)
 
 
 @login_required
@@ -190,11 +288,12 @@ def version_edit_page(request: HttpRequest, version_id: int) -> HttpResponse:
     actor = actor_for(request.user)
     version = selectors.version_get(actor=actor, version_id=version_id)
     service = version.service
-    form = VersionForm(
-        request.POST or None,
-        initial=_version_initial(version),
-        departments=_departments(service.city_id),
-    )
+    _require(catalogue_can_edit(actor, service.city_id))
+    if not services.version_can_edit(version):
+        # A published or withdrawn version is frozen: no form the service would refuse.
+        messages.error(request, str(NOT_DRAFT))
+        return redirect("publicservices:service", service_id=service.pk)
+    form = _version_form(request, service, version)
     if request.method == "POST" and form.is_valid():
         try:
             services.service_version_update(
@@ -203,18 +302,12 @@ def version_edit_page(request: HttpRequest, version_id: int) -> HttpResponse:
                 data=form.cleaned_data,
                 expected_version=int(request.POST.get("version") or 0),
             )
-        except ApplicationError as exc:
+        except REFUSALS as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("publicservices:service", service_id=service.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(
-        request,
-        "publicservices/version_form.html",
-        {"form": form, "service": service, "version": version},
-        status=status,
-    )
+    return _version_form_page(request, form, service, version)
 
 
 @login_required
@@ -222,28 +315,15 @@ def version_edit_page(request: HttpRequest, version_id: int) -> HttpResponse:
 def version_transition_page(request: HttpRequest, version_id: int) -> HttpResponse:
     actor = actor_for(request.user)
     version = selectors.version_get(actor=actor, version_id=version_id)
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.service_version_transition(
-                actor=actor,
-                version=version,
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ApplicationError as exc:
-            messages.error(request, _field_messages(exc))
-        else:
-            messages.success(request, _("Status changed."))
-    else:
-        messages.error(request, _("The request was incomplete; reload and try again."))
+    error = _transition(
+        request,
+        services.service_version_transition,
+        refusals=REFUSALS,
+        actor=actor,
+        version=version,
+    )
+    _flash(request, error, _("Status changed."))
     return redirect("publicservices:service", service_id=version.service_id)
-
-
-def _field_messages(exc: ApplicationError) -> str:
-    parts = [exc.message, *(f["message"] for f in exc.fields.values())]
-    return " ".join(dict.fromkeys(parts))
 
 
 # -- a worker's services -----------------------------------------------------------------------
@@ -267,8 +347,8 @@ def _worker_context(request: HttpRequest, worker_id: int, **forms: Any) -> dict[
         "family": family,
         "referrals": referrals,
         "activities": list(selectors.worker_activities(actor=actor, worker=worker)[:50]),
-        "can_edit": family_can_edit(actor),
-        "can_refer": referral_can_create(actor),
+        "can_edit": family_can_edit(actor, worker),
+        "can_refer": referral_can_create(actor, worker),
         "family_form": forms.get("family_form")
         or FamilyMemberForm(initial={"lives_with_worker": True}),
         "referral_error": forms.get("referral_error"),
@@ -307,13 +387,25 @@ def family_add_page(request: HttpRequest, worker_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.family_member_add(actor=actor, worker=worker, data=form.cleaned_data)
-        except ApplicationError as exc:
+        except REFUSALS as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, _("Family member added."))
             return redirect("publicservices:worker", worker_id=worker.pk)
     context = _worker_context(request, worker_id, family_form=form)
-    return render(request, "publicservices/worker.html", context, status=422)
+    status = 409 if _is_conflict(form) else 422
+    return render(request, "publicservices/worker.html", context, status=status)
+
+
+FAMILY_FORM_FIELDS = (
+    "relation",
+    "name",
+    "birth_date",
+    "school_stage",
+    "lives_with_worker",
+    "note",
+    "version",
+)
 
 
 @login_required
@@ -321,46 +413,49 @@ def family_add_page(request: HttpRequest, worker_id: int) -> HttpResponse:
 def family_edit_page(request: HttpRequest, worker_id: int, member_id: int) -> HttpResponse:
     actor = actor_for(request.user)
     worker = selectors.worker_for_services(actor=actor, worker_id=worker_id)
+    _require(family_can_edit(actor, worker))
     member = selectors.family_member_get(worker=worker, member_id=member_id)
-    initial = {
-        f: getattr(member, f)
-        for f in (
-            "relation",
-            "name",
-            "birth_date",
-            "school_stage",
-            "lives_with_worker",
-            "note",
-            "version",
-        )
+    initial = _fields(member, FAMILY_FORM_FIELDS)
+    context: dict[str, Any] = {
+        "worker": worker,
+        "member": member,
+        "can_remove": services.family_member_can_remove(member),
     }
-    form = FamilyMemberForm(request.POST or None, initial=initial)
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("remove"):
         try:
-            if request.POST.get("remove"):
-                services.family_member_remove(actor=actor, worker=worker, member_id=member.pk)
-                messages.success(request, _("Family member removed."))
-                return redirect("publicservices:worker", worker_id=worker.pk)
-            if form.is_valid():
-                data = dict(form.cleaned_data)
-                expected = data.pop("version") or 0
-                services.family_member_update(
-                    actor=actor,
-                    worker=worker,
-                    member_id=member.pk,
-                    data=data,
-                    expected_version=expected,
-                )
-                messages.success(request, _("Saved."))
-                return redirect("publicservices:worker", worker_id=worker.pk)
-        except ApplicationError as exc:
+            services.family_member_remove(actor=actor, worker=worker, member_id=member.pk)
+        except Conflict as exc:
+            # Refused because of the member's state (referrals on record): the stored values
+            # again, with the reason; nothing was posted to keep.
+            form = FamilyMemberForm(initial=initial)
+            form.service_error = exc
+            return _form_page(
+                request, "publicservices/family_form.html", {**context, "form": form}, conflict=True
+            )
+        messages.success(request, _("Family member removed."))
+        return redirect("publicservices:worker", worker_id=worker.pk)
+    form = FamilyMemberForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("version") or 0
+        try:
+            services.family_member_update(
+                actor=actor,
+                worker=worker,
+                member_id=member.pk,
+                data=data,
+                expected_version=expected,
+            )
+        except REFUSALS as exc:
             form.add_service_error(exc)
-    status = 422 if request.method == "POST" else 200
-    return render(
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("publicservices:worker", worker_id=worker.pk)
+    return _form_page(
         request,
         "publicservices/family_form.html",
-        {"form": form, "worker": worker, "member": member},
-        status=status,
+        {**context, "form": form},
+        conflict=_is_conflict(form),
     )
 
 
@@ -382,7 +477,7 @@ def referral_create_page(request: HttpRequest, worker_id: int) -> HttpResponse:
             family_member_id=form.cleaned_data.get("family_member_id"),
             note=form.cleaned_data.get("note") or "",
         )
-    except ApplicationError as exc:
+    except REFUSALS as exc:
         context = _worker_context(request, worker_id, referral_error=_field_messages(exc))
         return render(request, "publicservices/worker.html", context, status=422)
     messages.success(
@@ -403,8 +498,7 @@ def referral_list_page(request: HttpRequest) -> HttpResponse:
             service_kind=form.cleaned_data["kind"] or None,
             queue=form.cleaned_data["queue"],
         )
-    qs = selectors.referral_list(actor=actor, filters=filters)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = _page(request, selectors.referral_list(actor=actor, filters=filters))
     return render(
         request,
         template_for(request, "publicservices/referrals.html", "rows"),
@@ -433,30 +527,19 @@ def referral_page(request: HttpRequest, referral_id: int) -> HttpResponse:
 def referral_transition_page(request: HttpRequest, referral_id: int) -> HttpResponse:
     actor = actor_for(request.user)
     referral = selectors.referral_get(actor=actor, referral_id=referral_id)
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.referral_transition(
-                actor=actor,
-                referral=referral,
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ApplicationError as exc:
-            messages.error(request, _field_messages(exc))
-        else:
-            messages.success(request, _("Outcome recorded."))
-    else:
-        messages.error(request, _("The request was incomplete; reload and try again."))
+    error = _transition(
+        request,
+        services.referral_transition,
+        refusals=REFUSALS,
+        with_note=True,
+        actor=actor,
+        referral=referral,
+    )
+    _flash(request, error, _("Outcome recorded."))
     return redirect("publicservices:referral", referral_id=referral.pk)
 
 
 # -- integration activities --------------------------------------------------------------------
-
-# What a form shows beside its inputs; PermissionDenied and NotFound stay 403 and 404.
-REFUSALS = (ValidationFailed, Conflict)
 
 
 def _stations(actor: Any) -> list[tuple[str, str]]:
@@ -473,8 +556,7 @@ def activity_list_page(request: HttpRequest) -> HttpResponse:
     filters = selectors.ActivityFilter()
     if form.is_valid():
         filters = selectors.ActivityFilter(**{k: v or None for k, v in form.cleaned_data.items()})
-    qs = selectors.activity_list(actor=actor, filters=filters)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = _page(request, selectors.activity_list(actor=actor, filters=filters))
     return render(
         request,
         template_for(request, "publicservices/activities.html", "rows"),
@@ -486,8 +568,7 @@ def activity_list_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activity_new_page(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
-    if not activity_can_create(actor):
-        raise PermissionDenied()
+    _require(activity_can_create(actor))
     form = ActivityForm(
         request.POST or None,
         initial={"waiting_list": True, "audience": "workers"},
@@ -501,34 +582,30 @@ def activity_new_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Activity saved as a draft; open registration when ready."))
             return redirect("publicservices:activity", activity_id=activity.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(
-        request,
-        "publicservices/activity_form.html",
-        {"form": form, "activity": None},
-        status=status,
+    return _form_page(
+        request, "publicservices/activity_form.html", {"form": form, "activity": None}
     )
 
 
+ACTIVITY_FORM_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "venue",
+    "address",
+    "places",
+    "waiting_list",
+    "registration_opens_on",
+    "registration_closes_on",
+    "audience",
+    "child_age_min",
+    "child_age_max",
+    "version",
+)
+
+
 def _activity_initial(activity: Any) -> dict[str, Any]:
-    values = {
-        f: getattr(activity, f)
-        for f in (
-            "kind",
-            "title",
-            "description",
-            "venue",
-            "address",
-            "places",
-            "waiting_list",
-            "registration_opens_on",
-            "registration_closes_on",
-            "audience",
-            "child_age_min",
-            "child_age_max",
-            "version",
-        )
-    }
+    values = _fields(activity, ACTIVITY_FORM_FIELDS)
     values["station"] = str(activity.station_id or "")
     values["region"] = activity.region_id
     values["starts_at"] = timezone.localtime(activity.starts_at).strftime("%Y-%m-%dT%H:%M")
@@ -541,8 +618,11 @@ def _activity_initial(activity: Any) -> dict[str, Any]:
 def activity_edit_page(request: HttpRequest, activity_id: int) -> HttpResponse:
     actor = actor_for(request.user)
     activity = selectors.activity_get(actor=actor, activity_id=activity_id)
-    if not activity_can_manage(actor, activity):
-        raise PermissionDenied()
+    _require(activity_can_manage(actor, activity))
+    if not services.activity_can_edit(activity):
+        # Held and cancelled activities are a record: no form the service would refuse.
+        messages.error(request, str(ACTIVITY_NOT_EDITABLE))
+        return redirect("publicservices:activity", activity_id=activity.pk)
     form = ActivityForm(
         request.POST or None, initial=_activity_initial(activity), stations=_stations(actor)
     )
@@ -559,45 +639,68 @@ def activity_edit_page(request: HttpRequest, activity_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("publicservices:activity", activity_id=activity.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(
-        request,
-        "publicservices/activity_form.html",
-        {"form": form, "activity": activity},
-        status=status,
-    )
+    context = {"form": form, "activity": activity}
+    return _form_page(request, "publicservices/activity_form.html", context)
+
+
+def _activity_transitions(activity: Any, read: dict[str, Any], now: dt.datetime) -> list[str]:
+    """The status buttons: those the user's role allows (`read["allowed"]`) that the activity's
+    dates allow now (activity_transition's rules)."""
+    timely: dict[str, bool] = {
+        ActivityStatus.OPEN: services.activity_can_open(activity, now=now),
+        ActivityStatus.HELD: services.activity_has_started(activity, now=now),
+    }
+    return [s for s in read["allowed"] if timely.get(s, True)]
 
 
 def _activity_context(request: HttpRequest, activity: Any, **extra: Any) -> dict[str, Any]:
     actor = actor_for(request.user)
+    now = timezone.now()
     registrations = list(selectors.activity_registrations(activity=activity))
     can_manage = activity_can_manage(actor, activity)
+    can_register = activity_can_register(actor)
+    read = selectors.activity_read(actor=actor, activity=activity)
     return {
         "a": activity,
-        "read": selectors.activity_read(actor=actor, activity=activity),
-        "rows": [_registration_row(actor, activity, r, can_manage) for r in registrations],
-        "can_manage": can_manage,
-        "can_register": activity_can_register(actor) and activity.status == "open",
+        "read": read,
+        "allowed": _activity_transitions(activity, read, now),
+        "rows": [
+            _registration_row(
+                activity, r, can_manage=can_manage, can_register=can_register, now=now
+            )
+            for r in registrations
+        ],
+        "can_edit": can_manage and services.activity_can_edit(activity),
+        "can_register": can_register and services.activity_registration_open(activity, now=now),
+        # A refused registration comes back with its reasons even when registration has closed.
+        "register_refused": "register_form" in extra,
         "register_form": extra.get("register_form") or RegistrationForm(),
         "feedback": [r for r in registrations if r.rating is not None],
     }
 
 
-def _registration_row(actor: Any, activity: Any, reg: Any, can_manage: bool) -> dict[str, Any]:
+def _registration_row(
+    activity: Any, reg: Any, *, can_manage: bool, can_register: bool, now: dt.datetime
+) -> dict[str, Any]:
+    """The buttons of one registration: cancelling is for those who may register workers,
+    attendance for those who manage the activity, each when the activity's state allows it
+    (registration_transition's rules)."""
     allowed = REGISTRATION_TRANSITIONS[reg.status]
     actions = []
-    if "cancelled" in allowed and activity.status in ("draft", "open", "closed"):
-        actions.append("cancelled")
     if (
-        can_manage
-        and activity.status in ("closed", "held")
-        and timezone.now() >= activity.starts_at
+        can_register
+        and RegistrationStatus.CANCELLED in allowed
+        and services.activity_registrations_cancellable(activity)
     ):
-        actions += [s for s in ("attended", "absent") if s in allowed]
+        actions.append(RegistrationStatus.CANCELLED)
+    if can_manage and services.activity_attendance_open(activity, now=now):
+        actions += [
+            s for s in (RegistrationStatus.ATTENDED, RegistrationStatus.ABSENT) if s in allowed
+        ]
     return {
         "r": reg,
         "actions": actions,
-        "can_feedback": reg.status == "attended" and activity_can_register(actor),
+        "can_feedback": can_register and services.registration_can_give_feedback(reg),
     }
 
 
@@ -618,22 +721,10 @@ def activity_page(request: HttpRequest, activity_id: int) -> HttpResponse:
 def activity_transition_page(request: HttpRequest, activity_id: int) -> HttpResponse:
     actor = actor_for(request.user)
     activity = selectors.activity_get(actor=actor, activity_id=activity_id)
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.activity_transition(
-                actor=actor,
-                activity=activity,
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except REFUSALS as exc:
-            messages.error(request, _field_messages(exc))
-        else:
-            messages.success(request, _("Status changed."))
-    else:
-        messages.error(request, _("The request was incomplete; reload and try again."))
+    error = _transition(
+        request, services.activity_transition, refusals=REFUSALS, actor=actor, activity=activity
+    )
+    _flash(request, error, _("Status changed."))
     return redirect("publicservices:activity", activity_id=activity.pk)
 
 
@@ -670,21 +761,13 @@ def registration_transition_page(request: HttpRequest, registration_id: int) -> 
     """Cancel or mark attendance; an HTMX request gets the registrations table back."""
     actor = actor_for(request.user)
     registration = selectors.registration_get(actor=actor, registration_id=registration_id)
-    form = TransitionForm(request.POST)
-    error = ""
-    if form.is_valid():
-        try:
-            services.registration_transition(
-                actor=actor,
-                registration=registration,
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except REFUSALS as exc:
-            error = _field_messages(exc)
-    else:
-        error = _("The request was incomplete; reload and try again.")
+    error = _transition(
+        request,
+        services.registration_transition,
+        refusals=REFUSALS,
+        actor=actor,
+        registration=registration,
+    )
     activity = selectors.activity_get(actor=actor, activity_id=registration.activity_id)
     if is_htmx(request):
         context = {**_activity_context(request, activity), "row_error": error}
@@ -694,10 +777,7 @@ def registration_transition_page(request: HttpRequest, registration_id: int) -> 
             context,
             status=422 if error else 200,
         )
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, _("Registration updated."))
+    _flash(request, error, _("Registration updated."))
     return redirect("publicservices:activity", activity_id=activity.pk)
 
 

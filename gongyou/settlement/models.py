@@ -173,7 +173,40 @@ class SettlementPolicy(TimeStampedModel):
         return self.name
 
 
-class PolicyVersion(TimeStampedModel):
+class VersionedRuleSet(TimeStampedModel):
+    """What every versioned rule set has (settlement policy versions and public-service versions,
+    ADR 0012; written by `services.versioning`): its number in its series, the lifecycle status,
+    the days it is in force (inclusive; `effective_to` empty = open), `conditions` in the shapes
+    `rules.py` defines, where it comes from (`source`, `trust`, `summary`), the optimistic edit
+    `version`, when it was published and who drafted it. A subclass adds the foreign key to its
+    parent (the series), its own fields, and its constraints and indexes."""
+
+    number = models.PositiveIntegerField(_("version number"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(_("in force until"), null=True, blank=True)
+    conditions = models.JSONField(_("conditions"), default=list, blank=True)
+    source = models.CharField(_("source"), max_length=500)
+    trust = models.CharField(_("trust"), max_length=1, choices=Trust.choices)
+    summary = models.TextField(_("summary"), blank=True)
+    version = models.PositiveIntegerField(_("edit version"), default=1)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class PolicyVersion(VersionedRuleSet):
     """The rules of a policy from `effective_from` to `effective_to` (inclusive; empty = open).
 
     `conditions` and `points_items` are lists of dicts in the shapes `rules.py` defines; each
@@ -186,14 +219,7 @@ class PolicyVersion(TimeStampedModel):
         related_name="versions",
         verbose_name=_("policy"),
     )
-    number = models.PositiveIntegerField(_("version number"))
-    status = models.CharField(
-        _("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT
-    )
     route = models.CharField(_("route"), max_length=16, choices=Route.choices)
-    effective_from = models.DateField(_("in force from"))
-    effective_to = models.DateField(_("in force until"), null=True, blank=True)
-    conditions = models.JSONField(_("conditions"), default=list, blank=True)
     points_items = models.JSONField(_("points items"), default=list, blank=True)
     pass_mark = models.DecimalField(
         _("pass mark"), max_digits=7, decimal_places=2, null=True, blank=True
@@ -210,19 +236,6 @@ class PolicyVersion(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="policy_versions",
         verbose_name=_("years accumulate within"),
-    )
-    source = models.CharField(_("source"), max_length=500)
-    trust = models.CharField(_("trust"), max_length=1, choices=Trust.choices)
-    summary = models.TextField(_("summary"), blank=True)
-    version = models.PositiveIntegerField(_("edit version"), default=1)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("created by"),
     )
 
     class Meta:

@@ -104,6 +104,59 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
 
+# -- what the record's state allows --------------------------------------------------------------
+# Each rule below is asked by the service that enforces it and by the pages that offer the
+# control, so a page never offers a write the service refuses because of the activity's state.
+
+NOT_EDITABLE = gettext_lazy("A held or cancelled activity is a record and cannot be edited.")
+
+
+def activity_can_edit(activity: Activity) -> bool:
+    """Held and cancelled activities are a record: no more edits."""
+    return activity.status in ACTIVITY_EDITABLE
+
+
+def activity_can_open(activity: Activity, *, now: dt.datetime | None = None) -> bool:
+    """Whether registration may be opened (or reopened): not once the last day of registration
+    or the start has passed (the dates must change first)."""
+    moment = _now(now)
+    return (
+        timezone.localdate(moment) <= activity.registration_closes_on
+        and moment < activity.starts_at
+    )
+
+
+def activity_has_started(activity: Activity, *, now: dt.datetime | None = None) -> bool:
+    """From the start time on, the activity may be recorded as held."""
+    return _now(now) >= activity.starts_at
+
+
+def activity_registration_open(activity: Activity, *, now: dt.datetime | None = None) -> bool:
+    """Whether a worker can be registered now: the activity is open and today is inside its
+    registration window."""
+    day = timezone.localdate(_now(now))
+    return (
+        activity.status == A.OPEN
+        and activity.registration_opens_on <= day <= activity.registration_closes_on
+    )
+
+
+def activity_registrations_cancellable(activity: Activity) -> bool:
+    """Registrations are cancelled until the activity is held or cancelled (then a record)."""
+    return activity.status in (A.DRAFT, A.OPEN, A.CLOSED)
+
+
+def activity_attendance_open(activity: Activity, *, now: dt.datetime | None = None) -> bool:
+    """Attendance is recorded once the activity has started and registration is closed (or it
+    is held)."""
+    return activity.status in (A.CLOSED, A.HELD) and activity_has_started(activity, now=now)
+
+
+def registration_can_give_feedback(registration: ActivityRegistration) -> bool:
+    """Only a registration marked attended takes feedback."""
+    return registration.status == R.ATTENDED
+
+
 def _bool(value: Any, default: bool) -> bool:
     if value is None:
         return default
@@ -305,8 +358,8 @@ def activity_update(
     places go to the waiting list first."""
     activity_require_can_manage(actor, activity)
     locked = _lock(activity.pk, expected_version)
-    if locked.status not in ACTIVITY_EDITABLE:
-        raise Conflict(_("A held or cancelled activity is a record and cannot be edited."))
+    if not activity_can_edit(locked):
+        raise Conflict(str(NOT_EDITABLE))
     current = {f: getattr(locked, f) for f in ACTIVITY_FIELDS if f not in ("station", "region")}
     current["station"] = locked.station_id
     current["region"] = locked.region_id
@@ -358,15 +411,12 @@ def activity_transition(
             fields={"to_status": FieldError("not_allowed", _("Not allowed from this status."))},
         )
     moment = _now(now)
-    window_over = (
-        timezone.localdate(moment) > locked.registration_closes_on or moment >= locked.starts_at
-    )
-    if target == A.OPEN and window_over:
+    if target == A.OPEN and not activity_can_open(locked, now=moment):
         raise Conflict(
             _("The registration window is over; change the dates to open it again."),
             fields={"registration_closes_on": FieldError("window_over", _("Already passed."))},
         )
-    if target == A.HELD and moment < locked.starts_at:
+    if target == A.HELD and not activity_has_started(locked, now=moment):
         raise Conflict(
             _("The activity starts at %(t)s; it can be recorded as held from then.")
             % {"t": timezone.localtime(locked.starts_at).strftime("%Y-%m-%d %H:%M")},
@@ -540,26 +590,27 @@ def registration_create(
     member = _child(activity, worker, family_member_id, errors)
     text = clean_text("note", note, errors, required=False, limit=300)
     activity = _lock(activity.pk)  # status, window and places checked under the row lock
-    day = timezone.localdate(_now(now))
-    if activity.status != A.OPEN:
-        errors.add(
-            "activity",
-            "registration_not_open",
-            _("Registration is not open (the activity is “%(s)s”).")
-            % {"s": A(activity.status).label},
-        )
-    elif day < activity.registration_opens_on:
-        errors.add(
-            "activity",
-            "registration_not_open",
-            _("Registration opens on %(d)s.") % {"d": activity.registration_opens_on},
-        )
-    elif day > activity.registration_closes_on:
-        errors.add(
-            "activity",
-            "registration_closed",
-            _("Registration closed on %(d)s.") % {"d": activity.registration_closes_on},
-        )
+    moment = _now(now)
+    if not activity_registration_open(activity, now=moment):
+        if activity.status != A.OPEN:
+            errors.add(
+                "activity",
+                "registration_not_open",
+                _("Registration is not open (the activity is “%(s)s”).")
+                % {"s": A(activity.status).label},
+            )
+        elif timezone.localdate(moment) < activity.registration_opens_on:
+            errors.add(
+                "activity",
+                "registration_not_open",
+                _("Registration opens on %(d)s.") % {"d": activity.registration_opens_on},
+            )
+        else:
+            errors.add(
+                "activity",
+                "registration_closed",
+                _("Registration closed on %(d)s.") % {"d": activity.registration_closes_on},
+            )
     errors.raise_if_any()
     assert worker is not None
     activity_require_can_register(actor, worker)
@@ -640,13 +691,13 @@ def registration_transition(
             fields={"to_status": FieldError("not_allowed", _("Not allowed from this status."))},
         )
     moment = _now(now)
-    if target == R.CANCELLED and activity.status not in (A.DRAFT, A.OPEN, A.CLOSED):
+    if target == R.CANCELLED and not activity_registrations_cancellable(activity):
         raise Conflict(
             _("The activity is “%(s)s”; its registrations are a record now.")
             % {"s": A(activity.status).label}
         )
     if target in ATTENDANCE:
-        if activity.status not in (A.CLOSED, A.HELD) or moment < activity.starts_at:
+        if not activity_attendance_open(activity, now=moment):
             raise Conflict(
                 _("Attendance is recorded once the activity has started and registration closed."),
                 fields={"to_status": FieldError("not_started", _("Not started yet."))},
@@ -708,7 +759,7 @@ def registration_feedback(
         .select_related("activity")
         .get(pk=registration.pk)
     )
-    if locked.status != R.ATTENDED:
+    if not registration_can_give_feedback(locked):
         raise NotAnAttendee(
             fields={"rating": FieldError("not_an_attendee", _("Not recorded as attended."))}
         )

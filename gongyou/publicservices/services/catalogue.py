@@ -1,5 +1,6 @@
 """Writes of the public-service catalogue: services and their versions (draft → published →
-withdrawn, the settlement lifecycle). Conditions are validated by the settlement rules module."""
+withdrawn, the settlement lifecycle, written by settlement's `versioned_*` services). Conditions
+are validated by the settlement rules module."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongyou.accounts.enums import OrganisationKind
 from gongyou.accounts.models import Organisation
 from gongyou.accounts.policies import Actor
 from gongyou.core.audit import audit_record, snapshot
 from gongyou.core.cleaning import clean_date
-from gongyou.core.errors import Conflict, FieldError, FieldErrors, NotFound
+from gongyou.core.errors import Conflict, FieldError, FieldErrors
 from gongyou.settlement.rules import conditions_clean
 from gongyou.settlement.services import VersionChanged as VersionChanged  # re-exported
 from gongyou.settlement.services import VersionOverlap as VersionOverlap  # re-exported
@@ -24,7 +25,9 @@ from gongyou.settlement.services import (
     VersionTransitionNotAllowed,
     clean_city,
     provenance_clean,
+    versioned_create,
     versioned_transition,
+    versioned_update,
 )
 
 from ..enums import Beneficiary, ServiceKind, VersionStatus
@@ -181,17 +184,23 @@ def version_clean(data: Mapping[str, Any], *, city: str) -> dict[str, Any]:
     return out
 
 
-def _snap(version: ServiceVersion) -> dict[str, Any]:
-    return snapshot(version, [*VERSION_FIELDS, "status", "number"])
+NOT_DRAFT = gettext_lazy("Only a draft can be edited; draft a new version to change it.")
+SERVICE_VERSIONS = VersionSeries(
+    model=ServiceVersion,
+    parent="service",
+    audit_prefix="publicservices.version",
+    fields=tuple(VERSION_FIELDS),
+    clean=lambda data, service: version_clean(data, city=service.city_id),
+    not_draft=NOT_DRAFT,
+)
 
 
-def _current(version: ServiceVersion) -> dict[str, Any]:
-    values = {f: getattr(version, f) for f in VERSION_FIELDS if f != "department"}
-    values["department"] = version.department_id
-    return values
+def version_can_edit(version: ServiceVersion) -> bool:
+    """Only a draft is edited: a published or withdrawn version is frozen (draft a new one).
+    `service_version_update` refuses otherwise, and the pages offer the edit only when this holds."""
+    return version.status == VersionStatus.DRAFT
 
 
-@transaction.atomic
 def service_version_create(
     *,
     actor: Actor,
@@ -201,71 +210,33 @@ def service_version_create(
 ) -> ServiceVersion:
     """A new draft: the fields of `copy_from` (default: the latest version) overlaid by `data`."""
     catalogue_require_can_edit(actor, service.city_id)
-    PublicService.objects.select_for_update().filter(pk=service.pk).first()
-    if copy_from is not None and copy_from.service_id != service.pk:
-        raise NotFound()
-    base = copy_from or service.versions.order_by("-number").first()
-    start = _current(base) if base is not None else {}
-    values = version_clean({**start, **dict(data or {})}, city=service.city_id)
-    number = (service.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = ServiceVersion.objects.create(
-        service=service,
-        number=number,
-        status=VersionStatus.DRAFT,
-        created_by=user_of(actor),
-        **values,
-    )
-    audit_record(
-        actor=user_of(actor),
-        action="publicservices.version.create",
-        entity=version,
-        after=_snap(version),
-        region_code=service.city_id,
-        summary=f"{service.name} v{number}",
+    version: ServiceVersion = versioned_create(
+        series=SERVICE_VERSIONS,
+        user=user_of(actor),
+        parent=service,
+        data=data,
+        copy_from=copy_from,
     )
     return version
 
 
-@transaction.atomic
 def service_version_update(
     *, actor: Actor, version: ServiceVersion, data: Mapping[str, Any], expected_version: int
 ) -> ServiceVersion:
     """Edit a draft (published versions are frozen: draft a new one)."""
     catalogue_require_can_edit(actor, version.service.city_id)
-    locked = ServiceVersion.objects.select_for_update().select_related("service").get(pk=version.pk)
-    if locked.version != expected_version:
-        raise VersionChanged(_("Someone else changed this version; reload and try again."))
-    if locked.status != VersionStatus.DRAFT:
-        raise Conflict(_("Only a draft can be edited; draft a new version to change it."))
-    values = version_clean({**_current(locked), **dict(data)}, city=locked.service.city_id)
-    before = _snap(locked)
-    for k, v in values.items():
-        setattr(locked, k, v)
-    locked.version += 1
-    locked.save()
-    audit_record(
-        actor=user_of(actor),
-        action="publicservices.version.update",
-        entity=locked,
-        before=before,
-        after=_snap(locked),
-        region_code=locked.service.city_id,
-        summary=f"{locked.service.name} v{locked.number}",
+    # A stale edit is answered first (version_changed), as settlement's versioned_update does,
+    # which checks the same rule again under its row lock.
+    if version.version == expected_version and not version_can_edit(version):
+        raise Conflict(str(NOT_DRAFT))
+    result: ServiceVersion = versioned_update(
+        series=SERVICE_VERSIONS,
+        user=user_of(actor),
+        version=version,
+        data=data,
+        expected_version=expected_version,
     )
-    return locked
-
-
-def _check(version: ServiceVersion) -> None:
-    version_clean(_current(version), city=version.service.city_id)
-
-
-SERVICE_VERSIONS = VersionSeries(
-    model=ServiceVersion,
-    parent="service",
-    audit_prefix="publicservices.version",
-    snapshot=_snap,
-    check=_check,
-)
+    return result
 
 
 def service_version_transition(

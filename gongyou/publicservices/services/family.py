@@ -132,11 +132,17 @@ def family_member_update(
     return member
 
 
+def family_member_can_remove(member: FamilyMember) -> bool:
+    """A family member with referrals on record stays, for the referrals' history (the pages
+    offer "Remove" only when this holds; `family_member_remove` refuses otherwise)."""
+    return not member.referrals.exists()
+
+
 @transaction.atomic
 def family_member_remove(*, actor: Actor, worker: Worker, member_id: int) -> None:
     family_require_can_edit(actor, worker)
     member = _get(worker, member_id)
-    if member.referrals.exists():
+    if not family_member_can_remove(member):
         raise Conflict(_("This family member has referrals on record; they stay for the history."))
     before = snapshot(member, FIELDS)
     audit_record(

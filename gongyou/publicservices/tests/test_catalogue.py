@@ -8,12 +8,17 @@ import itertools
 import pytest
 
 from gongyou.accounts.policies import actor_for
-from gongyou.core.errors import Conflict, PermissionDenied, ValidationFailed
+from gongyou.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gongyou.core.models import AuditEvent
 from gongyou.publicservices import selectors, services
 from gongyou.publicservices.enums import VERSION_TRANSITIONS, VersionStatus
 from gongyou.publicservices.models import PublicService, ServiceVersion
-from gongyou.publicservices.services import TransitionNotAllowed, VersionChanged, VersionOverlap
+from gongyou.publicservices.services import (
+    TransitionNotAllowed,
+    VersionChanged,
+    VersionOverlap,
+    catalogue,
+)
 
 from .conftest import DAY
 
@@ -177,6 +182,111 @@ def test_published_is_frozen_and_stale_edits_refused(admin_actor):
             actor=admin_actor, version=v, to_status="withdrawn", expected_version=v.version
         )
     assert "reason" in exc.value.fields
+
+
+def test_drafting_and_editing_a_version_are_audited(admin, admin_actor):
+    service = services.service_create(actor=admin_actor, city="440300", kind="other", name="x")
+    v = _draft(admin_actor, service, documents=["身份证"])
+    assert (v.number, v.status, v.version, v.created_by_id) == (1, "draft", 1, admin.pk)
+    created = AuditEvent.objects.get(action="publicservices.version.create")
+    assert (created.entity_type, created.entity_id) == ("publicservices.serviceversion", str(v.pk))
+    assert created.before is None
+    assert set(created.after) == {*catalogue.VERSION_FIELDS, "status", "number"}
+    assert (created.after["status"], created.after["number"]) == ("draft", 1)
+    assert (created.after["documents"], created.after["department"]) == (["身份证"], None)
+    assert (created.actor_id, created.region_code, created.summary) == (admin.pk, "440300", "x v1")
+    v = services.service_version_update(
+        actor=admin_actor,
+        version=v,
+        data={"how_to_apply": "窗口办理", "effective_to": "2024-12-31"},
+        expected_version=1,
+    )
+    assert (v.how_to_apply, str(v.effective_to), v.version) == ("窗口办理", "2024-12-31", 2)
+    updated = AuditEvent.objects.get(action="publicservices.version.update")
+    assert updated.entity_id == str(v.pk)
+    assert updated.before == created.after
+    assert updated.after == {
+        **created.after,
+        "how_to_apply": "窗口办理",
+        "effective_to": "2024-12-31",
+    }
+    assert (updated.actor_id, updated.region_code, updated.summary) == (admin.pk, "440300", "x v1")
+
+
+def test_an_edit_is_checked_with_the_stored_fields(admin_actor):
+    v = _bring(admin_actor, "draft")
+    with pytest.raises(ValidationFailed) as exc:
+        services.service_version_update(
+            actor=admin_actor,
+            version=v,
+            data={"open_to_all": True, "conditions": [{"type": "residence_permit"}]},
+            expected_version=1,
+        )
+    assert set(exc.value.fields) == {"open_to_all"}
+    with pytest.raises(ValidationFailed) as exc:
+        services.service_version_update(
+            actor=admin_actor, version=v, data={"effective_to": "2023-01-01"}, expected_version=1
+        )
+    assert exc.value.fields["effective_to"]["code"] == "before_start"
+    v.refresh_from_db()
+    assert (v.open_to_all, v.effective_to, v.version) == (False, None, 1)
+    assert not AuditEvent.objects.filter(action="publicservices.version.update").exists()
+
+
+def test_edit_refusals_keep_their_codes_and_messages(admin_actor):
+    v = _bring(admin_actor, "published")
+    with pytest.raises(VersionChanged) as exc:
+        services.service_version_update(
+            actor=admin_actor, version=v, data={"how_to_apply": "x"}, expected_version=1
+        )
+    assert exc.value.as_dict() == {
+        "code": "version_changed",
+        "message": "Someone else changed this version; reload and try again.",
+        "fields": {},
+    }
+    with pytest.raises(Conflict) as exc:
+        services.service_version_update(
+            actor=admin_actor, version=v, data={"how_to_apply": "x"}, expected_version=v.version
+        )
+    assert exc.value.as_dict() == {
+        "code": "conflict",
+        "message": "Only a draft can be edited; draft a new version to change it.",
+        "fields": {},
+    }
+    v.refresh_from_db()
+    assert (v.how_to_apply, v.version) == ("", 2)
+    assert not AuditEvent.objects.filter(action="publicservices.version.update").exists()
+
+
+def test_a_draft_copies_the_latest_or_a_chosen_version_of_its_own_service(admin_actor):
+    service = services.service_create(actor=admin_actor, city="440300", kind="other", name="x")
+    elsewhere = ServiceVersion.objects.exclude(service=service).first()  # seeded
+    assert elsewhere is not None
+    with pytest.raises(NotFound):
+        services.service_version_create(actor=admin_actor, service=service, copy_from=elsewhere)
+    assert not service.versions.exists()
+    v1 = _draft(admin_actor, service, how_to_apply="first", documents=["身份证"])
+    v2 = services.service_version_create(
+        actor=admin_actor, service=service, data={"how_to_apply": "second"}
+    )
+    assert (v2.number, v2.documents, v2.source) == (2, ["身份证"], "s")
+    v3 = services.service_version_create(actor=admin_actor, service=service, copy_from=v1)
+    assert (v3.number, v3.how_to_apply, v3.status) == (3, "first", "draft")
+    v4 = services.service_version_create(actor=admin_actor, service=service)
+    assert (v4.number, v4.how_to_apply) == (4, "first")  # the latest is v3
+
+
+def test_only_editors_of_the_city_edit_a_draft(admin_actor, make_user):
+    v = _bring(admin_actor, "draft")
+    beijing = actor_for(make_user("org_admin", org="bj"))
+    with pytest.raises(PermissionDenied):
+        services.service_version_create(actor=beijing, service=v.service)
+    with pytest.raises(PermissionDenied):
+        services.service_version_update(
+            actor=beijing, version=v, data={"how_to_apply": "x"}, expected_version=1
+        )
+    v.refresh_from_db()
+    assert (v.how_to_apply, v.version, v.service.versions.count()) == ("", 1, 1)
 
 
 def test_editing_rights_follow_settlement_policies(make_user, sz_admin):

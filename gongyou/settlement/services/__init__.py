@@ -27,7 +27,9 @@ from .versioning import (
     VersionSeries,
     VersionTransitionNotAllowed,
     provenance_clean,
+    versioned_create,
     versioned_transition,
+    versioned_update,
 )
 
 __all__ = [
@@ -53,5 +55,7 @@ __all__ = [
     "version_create",
     "version_transition",
     "version_update",
+    "versioned_create",
     "versioned_transition",
+    "versioned_update",
 ]

@@ -13,16 +13,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongyou.accounts.policies import Actor
 from gongyou.core.audit import audit_record, snapshot
 from gongyou.core.cleaning import clean_date
-from gongyou.core.errors import Conflict, FieldErrors, NotFound
+from gongyou.core.errors import Conflict, FieldErrors
 from gongyou.regions.models import Region
 
-from ..enums import Purpose, Route, Trust, VersionStatus
+from ..enums import Purpose, Route, Trust
 from ..models import CityGroup, PolicyVersion, SettlementPolicy
 from ..policies import groups_require_can_edit, policy_require_can_edit
 from ..rules import conditions_clean, points_items_clean
@@ -31,7 +31,9 @@ from .versioning import (
     VersionChanged,
     VersionSeries,
     provenance_clean,
+    versioned_create,
     versioned_transition,
+    versioned_update,
 )
 
 VERSION_FIELDS = [
@@ -171,17 +173,16 @@ def version_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _version_snapshot(version: PolicyVersion) -> dict[str, Any]:
-    return snapshot(version, [*VERSION_FIELDS, "status", "number"])
+POLICY_VERSIONS = VersionSeries(
+    model=PolicyVersion,
+    parent="policy",
+    audit_prefix="settlement.version",
+    fields=tuple(VERSION_FIELDS),
+    clean=lambda data, policy: version_clean(data),
+    not_draft=gettext_lazy("Only a draft can be edited; draft a new version to change the rules."),
+)
 
 
-def _version_current(version: PolicyVersion) -> dict[str, Any]:
-    current = {f: getattr(version, f) for f in VERSION_FIELDS if f != "group"}
-    current["group"] = version.group_id
-    return current
-
-
-@transaction.atomic
 def version_create(
     *,
     actor: Actor,
@@ -191,67 +192,25 @@ def version_create(
 ) -> PolicyVersion:
     """A new draft: the fields of `copy_from` (default: the latest version) overlaid by `data`."""
     policy_require_can_edit(actor, policy.city_id)
-    SettlementPolicy.objects.select_for_update().filter(pk=policy.pk).first()
-    base = copy_from or policy.versions.order_by("-number").first()
-    if copy_from is not None and copy_from.policy_id != policy.pk:
-        raise NotFound()
-    start = _version_current(base) if base is not None else {}
-    values = version_clean({**start, **dict(data or {})})
-    number = (policy.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = PolicyVersion.objects.create(
-        policy=policy, number=number, status=VersionStatus.DRAFT, created_by=_user(actor), **values
-    )
-    audit_record(
-        actor=_user(actor),
-        action="settlement.version.create",
-        entity=version,
-        after=_version_snapshot(version),
-        region_code=policy.city_id,
-        summary=f"{policy.name} v{number}",
+    version: PolicyVersion = versioned_create(
+        series=POLICY_VERSIONS, user=_user(actor), parent=policy, data=data, copy_from=copy_from
     )
     return version
 
 
-@transaction.atomic
 def version_update(
     *, actor: Actor, version: PolicyVersion, data: Mapping[str, Any], expected_version: int
 ) -> PolicyVersion:
     """Edit a draft (published versions are frozen: draft a new one)."""
     policy_require_can_edit(actor, version.policy.city_id)
-    locked = PolicyVersion.objects.select_for_update().get(pk=version.pk)
-    if locked.version != expected_version:
-        raise VersionChanged(_("Someone else changed this version; reload and try again."))
-    if locked.status != VersionStatus.DRAFT:
-        raise Conflict(_("Only a draft can be edited; draft a new version to change the rules."))
-    values = version_clean({**_version_current(locked), **dict(data)})
-    before = _version_snapshot(locked)
-    for k, v in values.items():
-        setattr(locked, k, v)
-    locked.version += 1
-    locked.save()
-    audit_record(
-        actor=_user(actor),
-        action="settlement.version.update",
-        entity=locked,
-        before=before,
-        after=_version_snapshot(locked),
-        region_code=locked.policy.city_id,
-        summary=f"{locked.policy.name} v{locked.number}",
+    result: PolicyVersion = versioned_update(
+        series=POLICY_VERSIONS,
+        user=_user(actor),
+        version=version,
+        data=data,
+        expected_version=expected_version,
     )
-    return locked
-
-
-def _version_check(version: PolicyVersion) -> None:
-    version_clean(_version_current(version))
-
-
-POLICY_VERSIONS = VersionSeries(
-    model=PolicyVersion,
-    parent="policy",
-    audit_prefix="settlement.version",
-    snapshot=_version_snapshot,
-    check=_version_check,
-)
+    return result
 
 
 def version_transition(

@@ -2,10 +2,14 @@
 
 Settlement policy versions and the public-service catalogue's versions (ADR 0012) are both a
 series of dated versions under a parent (a policy, a service), with at most one published
-version in force on any day. `versioned_transition` is the single implementation of moving one
-of them: the optimistic `version` check, the transition table, the reason a published version
-is withdrawn, re-validating a draft before it is published, closing the open-ended predecessor
-(the day before the new one starts) and refusing any other overlap, and the audit rows. Callers
+version in force on any day; both tables share `settlement.models.VersionedRuleSet`. This module
+is the single implementation of writing one of them. `versioned_create` drafts a version (a copy
+of the latest or of a chosen one, overlaid by new values, numbered after the last) and
+`versioned_update` edits a draft (published versions are frozen), each checking the stored
+values together with the new ones. `versioned_transition` moves a version: the transition table,
+the reason a published version is withdrawn, re-validating a draft before it is published,
+closing the open-ended predecessor (the day before the new one starts) and refusing any other
+overlap. Edits and transitions check the optimistic `version`; every write is audited. Callers
 check their own editing rights first and describe their series with a `VersionSeries`.
 """
 
@@ -17,12 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from gongyou.core import audit
 from gongyou.core.audit import audit_record
-from gongyou.core.errors import Conflict, FieldError, FieldErrors, ValidationFailed
+from gongyou.core.errors import Conflict, FieldError, FieldErrors, NotFound, ValidationFailed
 
 from ..enums import VERSION_TRANSITIONS, Trust, VersionStatus
 
@@ -41,19 +47,122 @@ class VersionOverlap(Conflict):
 
 @dataclass(frozen=True)
 class VersionSeries:
-    """How one kind of versioned data is stored and audited.
+    """How one kind of versioned data is stored, checked and audited.
 
-    `model` has `status`, `number`, `version`, `effective_from`, `effective_to`, `published_at`
-    and a foreign key `parent` to a row with `name` and `city_id`. `snapshot` gives the audit
-    view of a version; `check` re-validates a draft's fields before it is published (raising
-    ValidationFailed). Audit actions are `<audit_prefix>.transition` and `<audit_prefix>.close`.
+    `model` (a `VersionedRuleSet`) has a foreign key `parent` to a row with `name` and
+    `city_id`. `fields` are the values an editor sets; the audit view of a version is them plus
+    `status` and `number`. `clean(data, parent)` checks all of them at once (raising
+    ValidationFailed naming each bad one) and returns the values to store. `not_draft` is the
+    refusal to edit a version that is no longer a draft. Audit actions are
+    `<audit_prefix>.create`, `.update`, `.transition` and `.close`.
     """
 
     model: type[models.Model]
     parent: str
     audit_prefix: str
-    snapshot: Callable[[Any], dict[str, Any]]
-    check: Callable[[Any], object]
+    fields: tuple[str, ...]
+    clean: Callable[[Mapping[str, Any], Any], dict[str, Any]]
+    not_draft: Promise
+
+    def snapshot(self, version: Any) -> dict[str, Any]:
+        return audit.snapshot(version, [*self.fields, "status", "number"])
+
+    def current(self, version: Any) -> dict[str, Any]:
+        """The stored values of `fields` as `clean` accepts them (a foreign key as its id)."""
+        meta = self.model._meta
+        return {f: getattr(version, getattr(meta.get_field(f), "attname", f)) for f in self.fields}
+
+    def check(self, version: Any) -> None:
+        """Validate a version's stored values again (before it is published)."""
+        self.clean(self.current(version), getattr(version, self.parent))
+
+    def parent_field(self) -> Any:
+        return self.model._meta.get_field(self.parent)
+
+    def lock_parent(self, pk: Any) -> None:
+        """Lock the parent row: drafts and publications of one series are serialised on it."""
+        parent_model = self.parent_field().related_model
+        assert isinstance(parent_model, type) and issubclass(parent_model, models.Model)
+        parent_model._default_manager.select_for_update().filter(pk=pk).first()
+
+
+@transaction.atomic
+def versioned_create(
+    *,
+    series: VersionSeries,
+    user: Any,
+    parent: Any,
+    data: Mapping[str, Any] | None = None,
+    copy_from: Any = None,
+) -> Any:
+    """A new draft under `parent`: the fields of `copy_from` (default: the latest version)
+    overlaid by `data`, numbered after the last version of the series.
+
+    `copy_from` must belong to the same parent (NotFound otherwise)."""
+    series.lock_parent(parent.pk)
+    if copy_from is not None and getattr(copy_from, series.parent_field().attname) != parent.pk:
+        raise NotFound()
+    versions = series.model._default_manager.filter(**{series.parent: parent})
+    base = copy_from or versions.order_by("-number").first()
+    start = series.current(base) if base is not None else {}
+    values = series.clean({**start, **dict(data or {})}, parent)
+    number = (versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version: Any = series.model._default_manager.create(
+        **{series.parent: parent},
+        number=number,
+        status=VersionStatus.DRAFT,
+        created_by=user,
+        **values,
+    )
+    audit_record(
+        actor=user,
+        action=f"{series.audit_prefix}.create",
+        entity=version,
+        after=series.snapshot(version),
+        region_code=parent.city_id,
+        summary=f"{parent.name} v{number}",
+    )
+    return version
+
+
+@transaction.atomic
+def versioned_update(
+    *,
+    series: VersionSeries,
+    user: Any,
+    version: Any,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+) -> Any:
+    """Edit a draft (published versions are frozen: draft a new one). `data` overlays the stored
+    fields and the whole is checked again."""
+    # Only the version row is locked: an edit changes nothing the parent's lock serialises.
+    locked: Any = (
+        series.model._default_manager.select_for_update(of=("self",))
+        .select_related(series.parent)
+        .get(pk=version.pk)
+    )
+    if locked.version != expected_version:
+        raise VersionChanged(_("Someone else changed this version; reload and try again."))
+    if locked.status != VersionStatus.DRAFT:
+        raise Conflict(str(series.not_draft))
+    parent = getattr(locked, series.parent)
+    values = series.clean({**series.current(locked), **dict(data)}, parent)
+    before = series.snapshot(locked)
+    for k, v in values.items():
+        setattr(locked, k, v)
+    locked.version += 1
+    locked.save()
+    audit_record(
+        actor=user,
+        action=f"{series.audit_prefix}.update",
+        entity=locked,
+        before=before,
+        after=series.snapshot(locked),
+        region_code=parent.city_id,
+        summary=f"{parent.name} v{locked.number}",
+    )
+    return locked
 
 
 @transaction.atomic
@@ -69,12 +178,7 @@ def versioned_transition(
     """Publish a draft (closing the open-ended version it follows) or withdraw a version.
 
     The parent row is locked first, so two publications in one series are serialised."""
-    parent_field: Any = series.model._meta.get_field(series.parent)
-    parent_model = parent_field.related_model
-    assert isinstance(parent_model, type) and issubclass(parent_model, models.Model)
-    parent_model._default_manager.select_for_update().filter(
-        pk=getattr(version, parent_field.attname)
-    ).first()
+    series.lock_parent(getattr(version, series.parent_field().attname))
     locked: Any = (
         series.model._default_manager.select_for_update()
         .select_related(series.parent)

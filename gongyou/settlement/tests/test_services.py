@@ -401,6 +401,113 @@ def test_published_versions_are_frozen_and_withdrawal_needs_a_reason(admin_actor
     assert fields(exc) == {"reason": "required"}
 
 
+def test_drafting_and_editing_a_version_are_audited(admin, admin_actor, zhuhai):
+    v = services.version_create(actor=admin_actor, policy=zhuhai, data=VALID)
+    assert (v.number, v.status, v.version, v.created_by_id) == (1, "draft", 1, admin.pk)
+    created = AuditEvent.objects.get(action="settlement.version.create")
+    assert (created.entity_type, created.entity_id) == ("settlement.policyversion", str(v.pk))
+    assert created.before is None
+    assert set(created.after) == {*services.policy.VERSION_FIELDS, "status", "number"}
+    assert (created.after["status"], created.after["number"]) == ("draft", 1)
+    assert (created.after["source"], created.after["group"]) == ("test document", None)
+    assert (created.actor_id, created.region_code, created.summary) == (
+        admin.pk,
+        "440400",
+        "珠海落户 v1",
+    )
+    v = services.version_update(
+        actor=admin_actor,
+        version=v,
+        data={"summary": "edited", "effective_to": "2026-12-31"},
+        expected_version=1,
+    )
+    assert (v.summary, v.effective_to, v.version) == ("edited", dt.date(2026, 12, 31), 2)
+    updated = AuditEvent.objects.get(action="settlement.version.update")
+    assert updated.entity_id == str(v.pk)
+    assert updated.before == {**created.after}
+    assert updated.after == {
+        **created.after,
+        "summary": "edited",
+        "effective_to": "2026-12-31",
+    }
+    assert (updated.actor_id, updated.region_code, updated.summary) == (
+        admin.pk,
+        "440400",
+        "珠海落户 v1",
+    )
+
+
+def test_an_edit_is_checked_with_the_stored_fields(admin_actor, zhuhai):
+    v = services.version_create(actor=admin_actor, policy=zhuhai, data=VALID)
+    with pytest.raises(ValidationFailed) as exc:
+        services.version_update(
+            actor=admin_actor,
+            version=v,
+            data={"trust": "X", "effective_to": "2025-01-01"},
+            expected_version=1,
+        )
+    assert fields(exc) == {"trust": "invalid_choice", "effective_to": "before_start"}
+    v.refresh_from_db()
+    assert (v.trust, v.effective_to, v.version) == ("V", None, 1)
+    assert not AuditEvent.objects.filter(action="settlement.version.update").exists()
+
+
+def test_edit_refusals_keep_their_codes_and_messages(admin_actor, zhuhai):
+    v = services.version_create(actor=admin_actor, policy=zhuhai, data=VALID)
+    v = services.version_transition(
+        actor=admin_actor, version=v, to_status="published", expected_version=1
+    )
+    # A stale edit is reported as such even when the version is no longer a draft.
+    with pytest.raises(Conflict) as exc:
+        services.version_update(
+            actor=admin_actor, version=v, data={"summary": "x"}, expected_version=1
+        )
+    assert exc.value.as_dict() == {
+        "code": "version_changed",
+        "message": "Someone else changed this version; reload and try again.",
+        "fields": {},
+    }
+    with pytest.raises(Conflict) as exc:
+        services.version_update(
+            actor=admin_actor, version=v, data={"summary": "x"}, expected_version=v.version
+        )
+    assert exc.value.as_dict() == {
+        "code": "conflict",
+        "message": "Only a draft can be edited; draft a new version to change the rules.",
+        "fields": {},
+    }
+    v.refresh_from_db()
+    assert (v.summary, v.version) == ("", 2)
+    assert not AuditEvent.objects.filter(action="settlement.version.update").exists()
+
+
+def test_a_draft_copies_the_latest_or_a_chosen_version_of_its_own_policy(admin_actor, zhuhai):
+    elsewhere = PolicyVersion.objects.exclude(policy=zhuhai).first()  # seeded
+    assert elsewhere is not None
+    with pytest.raises(NotFound):
+        services.version_create(actor=admin_actor, policy=zhuhai, copy_from=elsewhere)
+    assert not zhuhai.versions.exists()
+    v1 = services.version_create(
+        actor=admin_actor, policy=zhuhai, data={**VALID, "summary": "first"}
+    )
+    v2 = services.version_create(actor=admin_actor, policy=zhuhai, data={"summary": "second"})
+    assert (v2.number, v2.source, v2.conditions) == (2, v1.source, v1.conditions)
+    v3 = services.version_create(actor=admin_actor, policy=zhuhai, copy_from=v1)
+    assert (v3.number, v3.summary, v3.status) == (3, "first", "draft")
+    v4 = services.version_create(actor=admin_actor, policy=zhuhai)
+    assert (v4.number, v4.summary) == (4, "first")  # the latest is v3
+
+
+def test_only_editors_of_the_city_edit_a_draft(admin_actor, sz_admin, zhuhai):
+    v = services.version_create(actor=admin_actor, policy=zhuhai, data=VALID)
+    with pytest.raises(PermissionDenied):
+        services.version_update(
+            actor=actor_for(sz_admin), version=v, data={"summary": "x"}, expected_version=1
+        )
+    v.refresh_from_db()
+    assert (v.summary, v.version) == ("", 1)
+
+
 def test_org_admins_edit_policies_of_their_own_region_only(make_user, zhuhai, admin_actor):
     gd_admin = actor_for(make_user("org_admin", org="gd"))
     sz_admin = actor_for(make_user("org_admin", org="sz"))
