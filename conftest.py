@@ -116,7 +116,11 @@ def _seeded_reference_data(request: pytest.FixtureRequest) -> None:
     flush emptied it in this process (gongyou.testing.SEEDED). Transactional tests themselves
     run with only their `available_apps` installed, so they are left as they are."""
     marker = request.node.get_closest_marker("django_db")
-    if marker is None or marker.kwargs.get("transaction") or (marker.args and marker.args[0]):
+    if marker is None:
+        # No marker, but the database through a fixture (e.g. a factory that requests `db`).
+        if "db" not in request.fixturenames or "transactional_db" in request.fixturenames:
+            return
+    elif marker.kwargs.get("transaction") or (marker.args and marker.args[0]):
         return
     request.getfixturevalue("db")
     from gongyou.testing import reference_data_ensure
