@@ -25,12 +25,13 @@ from gongyou.settlement.services import (
     VersionTransitionNotAllowed,
     clean_city,
     provenance_clean,
+    versioned_can_edit,
     versioned_create,
     versioned_transition,
     versioned_update,
 )
 
-from ..enums import Beneficiary, ServiceKind, VersionStatus
+from ..enums import Beneficiary, ServiceKind
 from ..models import PublicService, ServiceVersion
 from ..policies import catalogue_require_can_edit
 
@@ -198,7 +199,7 @@ SERVICE_VERSIONS = VersionSeries(
 def version_can_edit(version: ServiceVersion) -> bool:
     """Only a draft is edited: a published or withdrawn version is frozen (draft a new one).
     `service_version_update` refuses otherwise, and the pages offer the edit only when this holds."""
-    return version.status == VersionStatus.DRAFT
+    return versioned_can_edit(version)
 
 
 def service_version_create(
@@ -225,10 +226,6 @@ def service_version_update(
 ) -> ServiceVersion:
     """Edit a draft (published versions are frozen: draft a new one)."""
     catalogue_require_can_edit(actor, version.service.city_id)
-    # A stale edit is answered first (version_changed), as settlement's versioned_update does,
-    # which checks the same rule again under its row lock.
-    if version.version == expected_version and not version_can_edit(version):
-        raise Conflict(str(NOT_DRAFT))
     result: ServiceVersion = versioned_update(
         series=SERVICE_VERSIONS,
         user=user_of(actor),

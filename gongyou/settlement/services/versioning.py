@@ -125,6 +125,11 @@ def versioned_create(
     return version
 
 
+def versioned_can_edit(version: Any) -> bool:
+    """Only a draft is edited; published and withdrawn versions are frozen (draft a new one)."""
+    return bool(version.status == VersionStatus.DRAFT)
+
+
 @transaction.atomic
 def versioned_update(
     *,
@@ -144,7 +149,7 @@ def versioned_update(
     )
     if locked.version != expected_version:
         raise VersionChanged(_("Someone else changed this version; reload and try again."))
-    if locked.status != VersionStatus.DRAFT:
+    if not versioned_can_edit(locked):
         raise Conflict(str(series.not_draft))
     parent = getattr(locked, series.parent)
     values = series.clean({**series.current(locked), **dict(data)}, parent)
