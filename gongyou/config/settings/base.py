@@ -142,6 +142,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (tests/reliability/test_postgres_restart.py). Django's pool is available with
     # GONGYOU_DB_POOL=1; it waits with back-off behind every dead idle connection after a
     # restart (1 + 2 + 4 … s), which made requests time out with several threads per process.
+    # The check costs no round trip while the connection's socket has nothing to read
+    # (gongyou/core/db/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "gongyou.core.db.postgresql"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if env_bool("GONGYOU_DB_POOL", False):
         DATABASES["default"]["OPTIONS"] = {

@@ -21,7 +21,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.env
 ):
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA foreign_keys=ON;"}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # PostgreSQL
     DATABASES["default"].pop("OPTIONS", None)
 LANGUAGE_CODE = (
     "en"  # assertions read English msgids; tests/test_i18n.py checks the Chinese default
