@@ -1,5 +1,6 @@
-"""Request context for services (client address for the audit log), the cached security
-policy header, the error pages of escaped application errors, and the request-size limit."""
+"""The client's address behind a trusted reverse proxy, request context for services (client
+address for the audit log), the cached security policy header, the error pages of escaped
+application errors, and the request-size limit."""
 
 from __future__ import annotations
 
@@ -71,6 +72,43 @@ class CSPMiddleware(LibraryCSPMiddleware):
         # As the library does: a nonce asked for after the header was written is an error.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
         return response
+
+
+class ProxiedClientAddressMiddleware:
+    """Behind reverse proxies listed in TRUSTED_PROXIES (GONGYOU_TRUSTED_PROXIES), put the
+    client's address in REMOTE_ADDR, so the audit log, the per-address sign-in lockout and the
+    portal's rate limits see the client and not the proxy.
+
+    Only a request whose REMOTE_ADDR is a trusted proxy is changed: its X-Forwarded-For is read
+    from the right (the addresses appended by proxies we trust) and the first address that is
+    not a trusted proxy becomes REMOTE_ADDR. A client's own X-Forwarded-For (left of what the
+    proxies appended) is never believed, and a direct request keeps its address. The original is
+    kept in META["GONGYOU_PROXY_ADDR"].
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.trusted = frozenset(getattr(settings, "TRUSTED_PROXIES", ()))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if self.trusted and meta.get("REMOTE_ADDR") in self.trusted:
+            chain = [a.strip() for a in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+            client = next((a for a in reversed(chain) if a and a not in self.trusted), None)
+            if client is not None and _is_ip(client):
+                meta["GONGYOU_PROXY_ADDR"] = meta["REMOTE_ADDR"]
+                meta["REMOTE_ADDR"] = client
+        return self.get_response(request)
+
+
+def _is_ip(value: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 class RequestContextMiddleware:

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it sees the client's address, not a trusted proxy's.
+    "gongyou.core.middleware.ProxiedClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "gongyou.core.middleware.CSPMiddleware",  # django-csp's, with the header built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -182,6 +184,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Lockout (docs/security.md): 5 wrong passwords for one username, or from one address, pause
 # sign-in for that username / address for 15 minutes; a success resets the username's count.
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses; none by default):
+# gongyou.core.middleware.ProxiedClientAddressMiddleware, docs/security.md.
+TRUSTED_PROXIES = [
+    a.strip() for a in (env("GONGYOU_TRUSTED_PROXIES") or "").split(",") if a.strip()
+]
 AXES_FAILURE_LIMIT = int(env("GONGYOU_LOGIN_FAILURE_LIMIT") or "5")
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env("GONGYOU_LOGIN_COOLOFF_MINUTES") or "15"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
