@@ -1,7 +1,7 @@
 """Gongyou benchmark: visit logging and ID-number lookup against the real server.
 
 For each database (PostgreSQL, SQLite): fresh database, `gongyou setup --no-demo`, timed
-`gongyou demo --workers N`, then `gongyou serve` (gunicorn threaded workers) driven by a Python
+`gongyou demo --workers N`, then `gongyou serve` (granian) driven by a Python
 multi-process keep-alive client (benchmarks/loadgen.py). wrk, when installed, cross-checks.
 See benchmarks/README.md.
 """
@@ -258,7 +258,7 @@ def server(env: dict[str, str], port: int, web_workers: str, log: Path) -> Itera
             with suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-        # gunicorn's workers belong to the same group; make sure none is left.
+        # granian's workers belong to the same group; make sure none is left.
         for _ in range(50):
             if not any(pgrp == proc.pid for _c, pgrp, _t in _proc_stats()):
                 break
@@ -578,7 +578,7 @@ def markdown(
         f" measured {args.duration:g} s per run; load generator: benchmarks/loadgen.py"
         " (Python, one process per keep-alive connection) unless marked wrk",
         "- CPU columns are shares of the whole machine (100% = all cores busy) during the"
-        " measured window: server = gunicorn process group, pg = PostgreSQL processes,"
+        " measured window: server = the web server's process group, pg = PostgreSQL processes,"
         " client = the load generator's own processes, other = everything else (other tenants'"
         " processes, unattributed kernel time); busy before = machine busy share in the 2 s"
         " before the run, while the benchmark was idle (non-zero = someone else was using the"
@@ -652,7 +652,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--lookup-connections", help="lookup connection counts (8)")
     p.add_argument(
         "--web-workers",
-        help="gunicorn worker counts, 'default' = the serve command's own (default; e.g. default,2,3)",
+        help="web server worker counts, 'default' = the serve command's own (default; e.g. default,2,3)",
     )
     p.add_argument("--sample", type=int, default=5000, help="ID numbers regenerated for lookups")
     p.add_argument("--lookups", type=int, default=2000, help="in-process selector lookups")

@@ -5,7 +5,7 @@ server recovers on its own (no restart of the web processes).
 The shared PostgreSQL of the machine is never touched: the test starts a private cluster in a
 temporary folder on a free port (initdb + pg_ctl from the installed PostgreSQL binaries, as the
 `postgres` user when the test runs as root), copies the test database into it (pg_dump |
-pg_restore), serves it with `gongyou serve` (gunicorn, the dev settings' connection pool),
+pg_restore), serves it with `gongyou serve` (granian, one persistent connection per request thread),
 drives it with client threads and restarts the cluster with `pg_ctl restart -m fast` mid-run.
 """
 
@@ -368,7 +368,7 @@ def _post_once(port: int, token: str, station: int, key: str) -> int:
 
 
 def _children(pid: int) -> set[int]:
-    """The PIDs of `pid`'s process group (the gunicorn master and its workers)."""
+    """The PIDs of `pid`'s process group (granian's main process and its workers)."""
     pids = set()
     for stat in glob.glob("/proc/[0-9]*/stat"):
         with contextlib.suppress(OSError, IndexError, ValueError):

@@ -136,7 +136,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # One persistent connection per request thread: gunicorn's threads are a fixed number
+    # One persistent connection per request thread: the web server's threads are a fixed number
     # (GONGYOU_WEB_WORKERS × GONGYOU_WEB_THREADS connections at most, ADR 0013), so they cannot
     # exhaust PostgreSQL's slots the way on-demand threads did (docs/decisions/0001).
     # Each request first checks its connection (CONN_HEALTH_CHECKS): after PostgreSQL restarts,

@@ -1,10 +1,12 @@
-"""`gongyou serve`: gunicorn (WSGI, threaded workers with keep-alive), the background-task worker
-and the scheduler, supervised together.
+"""`gongyou serve`: granian (the web server: HTTP in Rust, the WSGI application in a fixed pool
+of threads per worker process, keep-alive), the background-task worker and the scheduler,
+supervised together.
 
-Threaded workers (`gthread`) keep HTTP connections alive between requests and overlap one
-request's database wait with another's Python work: on 2 cores they log ~30 % more visits per
-second than sync workers, which close the connection after every request
-(benchmarks/RESULTS.md, 2026-11-29)."""
+Why granian and not gunicorn: in the open-loop load test (benchmarks/loadtest.py) granian holds
+1,000 visits/s on 2 cores, gunicorn's threaded workers do not — their Python HTTP handling takes
+about a third of the server's CPU, and a worker holding more than its share of the keep-alive
+connections falls behind while the other idles (docs/decisions/0013-web-server.md).
+"""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve Gongyou on 127.0.0.1:$GONGYOU_PORT (default 8000) with gunicorn and run the task worker."
+    help = "Serve Gongyou on 127.0.0.1:$GONGYOU_PORT (default 8000) with granian and run the task worker."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("GONGYOU_PORT", "8000")))
@@ -43,26 +45,27 @@ class Command(BaseCommand):
         web = [
             sys.executable,
             "-m",
-            "gunicorn",
-            "gongyou.config.wsgi:application",
-            "--bind",
-            f"{opts['host']}:{opts['port']}",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            opts["host"],
+            "--port",
+            str(opts["port"]),
             "--workers",
             str(opts["workers"]),
-            "--worker-class",
-            "gthread",
-            "--threads",
+            "--blocking-threads",
             str(opts["threads"]),
-            "--timeout",
-            "60",
-            "--graceful-timeout",
+            "--no-ws",
+            "--respawn-failed-workers",  # a worker that dies is replaced
+            "--workers-kill-timeout",  # on stop: in-flight requests get 20 s to finish
             "20",
-            "--access-logfile",
-            "-" if os.environ.get("GONGYOU_ACCESS_LOG") else "/dev/null",
-            "--max-requests",
-            "20000",
-            "--max-requests-jitter",
-            "2000",
+            "--log-level",
+            "warning",
+            # Access log off by default (GONGYOU_ACCESS_LOG=1 turns it on): the audit log records
+            # every change, and a line per request costs CPU at a thousand requests a second.
+            "--access-log" if os.environ.get("GONGYOU_ACCESS_LOG") else "--no-access-log",
+            "gongyou.config.wsgi:application",
         ]
         procs = [subprocess.Popen(web, env=env)]  # noqa: S603 - fixed argv
         if not opts["no_task_worker"]:
