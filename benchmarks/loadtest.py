@@ -1,8 +1,9 @@
 """Gongyou load test: hold a target rate of visit logging against the real server for minutes.
 
 Unlike benchmarks/run.py (closed loop: as fast as the server answers), this is an open loop: C
-client processes, each with one keep-alive connection, send `POST /api/v1/visits` on a fixed
-schedule that adds up to `--rate` requests per second, whatever the server's speed. Latency is
+keep-alive connections (driven by asyncio in one client process, so the client takes little of
+the cores it shares with the server) send `POST /api/v1/visits` on a fixed schedule that adds up
+to `--rate` requests per second, whatever the server's speed. Latency is
 measured from each request's scheduled time, so a server falling behind shows as latency rather
 than as a silently lower rate; a request whose time comes after the end (the server fell that
 far behind) is not sent but counted as missed, so the run always ends on time. No request is
@@ -10,17 +11,17 @@ retried: every non-201 counts as an error.
 
 Set-up as benchmarks/run.py: a fresh PostgreSQL database (`gongyou_loadtest`), `gongyou setup
 --no-demo`, `gongyou demo --workers N --stations 200 --visits 0`, `VACUUM ANALYZE`, `gongyou serve
---no-task-worker` (gunicorn) on 127.0.0.1. Reports the achieved rate and latency per minute, errors (must be 0),
+--no-task-worker` (granian) on 127.0.0.1. Reports the achieved rate and latency per minute, errors (must be 0),
 and whether the visits stored equal the 201 responses. Loopback only; it stops by itself.
 
-    .venv/bin/python benchmarks/loadtest.py                          # 650 visits/s for 600 s
+    .venv/bin/python benchmarks/loadtest.py                          # 1,000 visits/s for 600 s
     .venv/bin/python benchmarks/loadtest.py --rate 300 --duration 60 --workers 10000
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
+import asyncio
 import json
 import multiprocessing as mp
 import os
@@ -41,7 +42,7 @@ from loadgen import percentile
 from run import background_busy, base_env, gongyou, machine_info, pg_recreate, request, with_db
 
 LOADTEST_DB = run.BENCH_DB = "gongyou_loadtest"  # its own database (run.py's helpers use BENCH_DB)
-DEFAULT_RATE = 650.0  # visits/s: benchmarks/RESULTS.md, PostgreSQL, 8 connections (677 req/s)
+DEFAULT_RATE = 1000.0  # visits/s: the benchmark rate of visit logging (≥ 1,000/s on 2 cores)
 
 
 @dataclass
@@ -55,7 +56,27 @@ class SenderResult:
     missed: int = 0  # scheduled before the end but not sent by then: the server was too slow
 
 
-def _sender(
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """One HTTP/1.1 response with a Content-Length body: (status, body, server closes)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    length = None
+    close = False
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        name = name.strip().lower()
+        if name == "content-length":
+            length = int(value)
+        elif name == "connection":
+            close = value.strip().lower() == "close"
+    if length is None:
+        raise ValueError(f"response {status} without Content-Length")
+    body = await reader.readexactly(length) if length else b""
+    return status, body, close
+
+
+async def _connection(
     index: int,
     senders: int,
     port: int,
@@ -65,14 +86,19 @@ def _sender(
     start_at: float,
     stop_at: float,
     run_tag: str,
-    out: mp.Queue,
-) -> None:
-    """Requests at start_at + (index + k * senders) / rate, k = 0, 1, …, until stop_at."""
+) -> SenderResult:
+    """Requests at start_at + (index + k * senders) / rate, k = 0, 1, …, until stop_at, on one
+    keep-alive connection (reopened when the server closes it)."""
     rng = random.Random(index)
     step = senders / rate
     first = start_at + index / rate
     res = SenderResult(array("d"), array("d"), array("d"), array("d"), array("i"), [])
-    conn: http.client.HTTPConnection | None = None
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
+    head = (
+        f"POST /api/v1/visits HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+    )
     k = 0
     while True:
         scheduled = first + k * step
@@ -83,27 +109,28 @@ def _sender(
             res.missed = int((stop_at - scheduled) / step) + 1
             break
         if now < scheduled:
-            time.sleep(scheduled - now)
+            await asyncio.sleep(scheduled - now)
         station, service = pairs[rng.randrange(len(pairs))]
         body = json.dumps({"station_id": station, "service": service}).encode()
-        headers = {
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/json",
-            "Idempotency-Key": f"load-{run_tag}-{index}-{k}",
-        }
+        request = (
+            f"{head}Idempotency-Key: load-{run_tag}-{index}-{k}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
         sent = time.monotonic()
         try:
-            if conn is None:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("POST", "/api/v1/visits", body=body, headers=headers)
-            resp = conn.getresponse()
-            data = resp.read()
-            status = resp.status
-        except (OSError, http.client.HTTPException) as exc:
+            if writer is None:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            assert reader is not None
+            writer.write(request)
+            status, data, close = await asyncio.wait_for(_read_response(reader), 30)
+            if close:
+                writer.close()
+                reader = writer = None
+        except (TimeoutError, OSError, EOFError, ValueError, asyncio.LimitOverrunError) as exc:
             status, data = 0, repr(exc).encode()
-            if conn is not None:
-                conn.close()
-            conn = None
+            if writer is not None:
+                writer.close()
+            reader = writer = None
         done = time.monotonic()
         res.sched.append(scheduled - start_at)
         res.done.append(done - start_at)
@@ -113,9 +140,19 @@ def _sender(
         if status != 201 and len(res.samples) < 3:
             res.samples.append(f"{status} {data[:200]!r}")
         k += 1
-    if conn is not None:
-        conn.close()
-    out.put((index, res))
+    if writer is not None:
+        writer.close()
+    return res
+
+
+def _client(indices: list[int], senders: int, args: tuple[Any, ...], out: mp.Queue) -> None:
+    """One client process: an asyncio loop driving the connections `indices`."""
+
+    async def main() -> list[SenderResult]:
+        return await asyncio.gather(*(_connection(i, senders, *args) for i in indices))
+
+    for index, res in zip(indices, asyncio.run(main()), strict=True):
+        out.put((index, res))
 
 
 def drive(
@@ -126,23 +163,25 @@ def drive(
     rate: float,
     duration: float,
     senders: int,
+    processes: int,
     run_tag: str,
 ) -> list[SenderResult]:
     ctx = mp.get_context("fork")
     out: mp.Queue = ctx.Queue()
-    start_at = time.monotonic() + 1.0 + 0.05 * senders
+    start_at = time.monotonic() + 1.0 + 0.1 * processes
     stop_at = start_at + duration
+    args = (port, token, pairs, rate, start_at, stop_at, run_tag)
     procs = [
         ctx.Process(
-            target=_sender,
-            args=(i, senders, port, token, pairs, rate, start_at, stop_at, run_tag, out),
+            target=_client,
+            args=(list(range(p, senders, processes)), senders, args, out),
             daemon=True,
         )
-        for i in range(senders)
+        for p in range(processes)
     ]
     for p in procs:
         p.start()
-    results = [out.get(timeout=duration + 180)[1] for _ in procs]
+    results = [out.get(timeout=duration + 180)[1] for _ in range(senders)]
     for p in procs:
         p.join(timeout=30)
     return results
@@ -220,6 +259,7 @@ def visit_count(port: int, token: str) -> int:
 
 def markdown(args: argparse.Namespace, info: dict[str, str], rep: dict[str, Any]) -> str:
     s = rep["summary"]
+    cpu = rep["cpu"]
     held = s["rate"] >= 0.98 * args.rate and not s["missed"]
     ok = s["errors"] == 0 and rep["stored"] == rep["created_total"] and held
     lines = [
@@ -228,14 +268,17 @@ def markdown(args: argparse.Namespace, info: dict[str, str], rep: dict[str, Any]
         f"- Machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram']} RAM; Python"
         f" {info['python']}, {info['postgresql']}",
         f"- Command: `.venv/bin/python benchmarks/loadtest.py {' '.join(sys.argv[1:])}`",
-        f"- Server: `gongyou serve --no-task-worker` (gunicorn, web workers {args.web_workers}),"
+        f"- Server: `gongyou serve --no-task-worker` (granian, web workers {args.web_workers}),"
         f" PostgreSQL database `{LOADTEST_DB}` with {args.workers:,} demo workers and"
-        f" {args.stations} stations; client: {args.senders} open-loop processes on 127.0.0.1,"
-        f" one keep-alive connection each, no retries; warm-up {args.warmup:g} s at the same"
+        f" {args.stations} stations; client: {args.senders} open-loop keep-alive connections on"
+        f" 127.0.0.1 from {args.processes} asyncio process(es), no retries; warm-up {args.warmup:g} s at the same"
         " rate (not in the figures)",
         f"- Machine load average (1/5/15 min) before: {rep['load_before']}, after:"
         f" {rep['load_after']}; busy share of the cores in the 2 s before the run (other"
         f" tenants): {rep['busy_before']:.0f}%",
+        f"- CPU during the measured run, share of all cores: machine {cpu['machine_busy']:.0f}%"
+        f" = server {cpu['server']:.0f}% + PostgreSQL {cpu['postgres']:.0f}% + load client"
+        f" {cpu['client_proc']:.0f}% + other (kernel, other tenants) {cpu['other']:.0f}%",
         "",
         f"**Result: {'PASS' if ok else 'FAIL'}** — achieved {s['rate']:.1f} visits/s"
         f" (target {args.rate:g}; {s['requests']:,} requests answered in {s['elapsed']:.1f} s:"
@@ -269,7 +312,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rate", type=float, default=DEFAULT_RATE, help="visits/s to hold")
     p.add_argument("--duration", type=float, default=600.0, help="measured seconds")
     p.add_argument("--warmup", type=float, default=30.0, help="seconds at the rate, not measured")
-    p.add_argument("--senders", type=int, default=16, help="client processes (connections)")
+    p.add_argument("--senders", type=int, default=32, help="keep-alive connections")
+    p.add_argument("--processes", type=int, default=1, help="client processes (asyncio loops)")
     p.add_argument("--workers", type=int, default=100_000, help="demo workers to load first")
     p.add_argument("--stations", type=int, default=200)
     p.add_argument("--web-workers", default="default", help="GONGYOU_WEB_WORKERS, or default")
@@ -282,8 +326,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, help="also write the Markdown report here")
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = p.parse_args(argv)
-    if args.rate <= 0 or args.duration <= 0 or args.senders < 1:
-        p.error("--rate, --duration and --senders must be positive")
+    if args.rate <= 0 or args.duration <= 0 or args.senders < 1 or args.processes < 1:
+        p.error("--rate, --duration, --senders and --processes must be positive")
+    args.processes = min(args.processes, args.senders)
     return args
 
 
@@ -320,7 +365,7 @@ def main(argv: list[str] | None = None) -> None:
             # statistics current, rather than autovacuum doing it during the first minutes.
             vacuum(with_db(args.pg_admin_url, LOADTEST_DB))
             port = run.free_port()
-            with run.server(env, port, "default", log):
+            with run.server(env, port, "default", log) as pgid:
                 status, body = request(
                     port, "POST", "/api/v1/auth/token", {"username": "admin", "password": password}
                 )
@@ -343,9 +388,11 @@ def main(argv: list[str] | None = None) -> None:
                     rate=args.rate,
                     duration=args.warmup,
                     senders=args.senders,
+                    processes=args.processes,
                     run_tag=f"{tag}w",
                 )
                 print(f"measuring {args.duration:g} s at {args.rate:g}/s ...", flush=True)
+                cpu_start = run.cpu_sample(pgid)
                 results = drive(
                     port=port,
                     token=token,
@@ -353,8 +400,10 @@ def main(argv: list[str] | None = None) -> None:
                     rate=args.rate,
                     duration=args.duration,
                     senders=args.senders,
+                    processes=args.processes,
                     run_tag=tag,
                 )
+                cpu = run.cpu_shares((cpu_start, run.cpu_sample(pgid)), 0.0)
                 load_after = loadavg()
                 stored = visit_count(port, token) - baseline
             summary = summarise(results, args.duration)
@@ -366,6 +415,7 @@ def main(argv: list[str] | None = None) -> None:
                 "load_before": load_before,
                 "load_after": load_after,
                 "busy_before": busy_before,
+                "cpu": cpu,
             }
         finally:
             if not args.keep:
