@@ -111,6 +111,20 @@ def _is_ip(value: str) -> bool:
     return True
 
 
+class AnonymousUntilAuthenticatedMiddleware:
+    """For the API-token middleware stack (no sessions): `request.user` is anonymous until
+    the API's bearer authentication sets the token's user."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.contrib.auth.models import AnonymousUser
+
+        request.user = AnonymousUser()
+        return self.get_response(request)
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -94,6 +94,24 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
+# API calls with a bearer token (gongyou/config/wsgi.py): what of MIDDLEWARE still applies to
+# a request judged by its token alone, in the same order. Not here: sessions, CSRF, messages,
+# two-factor (tokens of such users are issued only with a code), sign-in lockout (no sign-in
+# happens), static files, HTMX and the pages' error pages. A request whose token is not valid
+# is answered 401 (never by the session). The user is the token's (accounts.auth.BearerAuth),
+# anonymous until then.
+API_TOKEN_MIDDLEWARE = [
+    "gongyou.core.middleware.ProxiedClientAddressMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "gongyou.core.middleware.CSPMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",  # Content-Length (no chunked answers)
+    "gongyou.core.middleware.AnonymousUntilAuthenticatedMiddleware",
+    "gongyou.core.middleware.RequestSizeLimitMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "gongyou.core.middleware.RequestContextMiddleware",
+]
+
 ROOT_URLCONF = "gongyou.config.urls"
 WSGI_APPLICATION = "gongyou.config.wsgi.application"
 
