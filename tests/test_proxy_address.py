@@ -39,6 +39,22 @@ def test_the_address_a_client_wrote_itself_is_not_believed(settings):
     assert _seen(settings, [PROXY], PROXY, "1.2.3.4, 203.0.113.7") == ("203.0.113.7", PROXY)
 
 
+def test_proxies_may_be_networks_and_ipv6(settings):
+    trusted = ["10.0.0.0/24", "fd00::/8"]
+    assert _seen(settings, trusted, "10.0.0.77", "203.0.113.7")[0] == "203.0.113.7"
+    assert _seen(settings, trusted, "fd00::5", "2001:db8::1, fd00::9")[0] == "2001:db8::1"
+    # An IPv4-mapped IPv6 address is the IPv4 one, on either side.
+    assert _seen(settings, [PROXY], "::ffff:10.0.0.5", "203.0.113.7")[0] == "203.0.113.7"
+    assert _seen(settings, [PROXY], PROXY, "203.0.113.7, ::ffff:10.0.0.5")[0] == "203.0.113.7"
+
+
+def test_a_misconfigured_proxy_list_stops_the_start(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="not-an-ip"):
+        _seen(settings, ["not-an-ip"], PROXY, "203.0.113.7")
+
+
 def test_a_chain_of_trusted_proxies_is_skipped(settings):
     chain = "203.0.113.7, 10.0.0.9"
     assert _seen(settings, [PROXY, "10.0.0.9"], PROXY, chain) == ("203.0.113.7", PROXY)
@@ -52,6 +68,7 @@ def test_a_chain_of_trusted_proxies_is_skipped(settings):
         ([PROXY], PROXY, None),  # the proxy sent no header
         ([PROXY], PROXY, "not-an-address"),  # garbage is not an address
         ([PROXY], PROXY, PROXY),  # nothing but trusted proxies
+        ([PROXY], PROXY, "203.0.113.7, junk"),  # nothing left of garbage is believed
     ],
 )
 def test_the_address_is_kept_otherwise(settings, trusted, remote, forwarded):

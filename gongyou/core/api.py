@@ -108,8 +108,23 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
 
+class PageSessionAuth(SessionAuth):
+    """The pages' session on the API (HTMX), with CSRF. A request with a bearer token is judged
+    by its token alone, and one without a session cookie has no session to check: both get
+    None here (so 401 when nothing else authenticated them), never a CSRF 403."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        from django.conf import settings
+
+        if request.META.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer ":
+            return None
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return super().__call__(request)
+
+
 def session_auth() -> SessionAuth:
-    return SessionAuth(csrf=True)
+    return PageSessionAuth(csrf=True)
 
 
 ERRORS: dict[int, Any] = {

@@ -5,6 +5,7 @@ application errors, and the request-size limit."""
 from __future__ import annotations
 
 import functools
+import ipaddress
 from collections.abc import Callable
 from typing import Any
 
@@ -75,8 +76,8 @@ class CSPMiddleware(LibraryCSPMiddleware):
 
 
 class ProxiedClientAddressMiddleware:
-    """Behind reverse proxies listed in TRUSTED_PROXIES (GONGYOU_TRUSTED_PROXIES), put the
-    client's address in REMOTE_ADDR, so the audit log, the per-address sign-in lockout and the
+    """Behind reverse proxies listed in TRUSTED_PROXIES (GONGYOU_TRUSTED_PROXIES: addresses or
+    networks such as 10.0.0.0/24, IPv4 or IPv6), put the client's address in REMOTE_ADDR, so the audit log, the per-address sign-in lockout and the
     portal's rate limits see the client and not the proxy.
 
     Only a request whose REMOTE_ADDR is a trusted proxy is changed: its X-Forwarded-For is read
@@ -87,28 +88,45 @@ class ProxiedClientAddressMiddleware:
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.core.exceptions import ImproperlyConfigured
+
         self.get_response = get_response
-        self.trusted = frozenset(getattr(settings, "TRUSTED_PROXIES", ()))
+        self.trusted: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        for entry in getattr(settings, "TRUSTED_PROXIES", ()):
+            try:
+                self.trusted.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError as exc:
+                raise ImproperlyConfigured(f"TRUSTED_PROXIES: {entry!r} is not an address") from exc
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         meta = request.META
-        if self.trusted and meta.get("REMOTE_ADDR") in self.trusted:
-            chain = [a.strip() for a in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-            client = next((a for a in reversed(chain) if a and a not in self.trusted), None)
-            if client is not None and _is_ip(client):
+        if self.trusted and self._is_trusted(_address(meta.get("REMOTE_ADDR", ""))):
+            chain = [_address(a) for a in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+            client = None
+            for address in reversed(chain):
+                if address is None:  # not an address: nothing left of it can be believed
+                    break
+                if not self._is_trusted(address):
+                    client = address
+                    break
+            if client is not None:
                 meta["GONGYOU_PROXY_ADDR"] = meta["REMOTE_ADDR"]
-                meta["REMOTE_ADDR"] = client
+                meta["REMOTE_ADDR"] = str(client)
         return self.get_response(request)
 
+    def _is_trusted(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> bool:
+        return address is not None and any(address in network for network in self.trusted)
 
-def _is_ip(value: str) -> bool:
-    import ipaddress
 
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An address, IPv4-mapped IPv6 as IPv4 (::ffff:10.0.0.5 is 10.0.0.5); None if not one."""
     try:
-        ipaddress.ip_address(value)
+        address = ipaddress.ip_address(value.strip())
     except ValueError:
-        return False
-    return True
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 class AnonymousUntilAuthenticatedMiddleware:

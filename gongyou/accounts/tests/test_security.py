@@ -175,6 +175,18 @@ def test_unverified_session_api_calls_are_refused(client: Client, admin: Any):
     client.force_login(admin)
     res = client.get("/api/v1/me")
     assert res.status_code == 401 and res.json()["code"] == "two_factor_required"
+    # Whatever Authorization header comes with the unverified session (it used to let it pass).
+    for header in ("Basic eA==", "Bearer not-a-token"):
+        res = client.get("/api/v1/me", headers={"Authorization": header})
+        assert res.status_code == 401, header
+        csrf = client.cookies.get("csrftoken")
+        res = client.post(
+            "/api/v1/tokens",
+            {"name": "sneaky"},
+            content_type="application/json",
+            headers={"Authorization": header, "X-CSRFToken": csrf.value if csrf else ""},
+        )
+        assert res.status_code == 401, header
 
 
 @pytest.mark.usefixtures("two_factor")

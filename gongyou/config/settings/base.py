@@ -96,10 +96,10 @@ MIDDLEWARE = [
 
 # API calls with a bearer token (gongyou/config/wsgi.py): what of MIDDLEWARE still applies to
 # a request judged by its token alone, in the same order. Not here: sessions, CSRF, messages,
-# two-factor (tokens of such users are issued only with a code), sign-in lockout (no sign-in
-# happens), static files, HTMX and the pages' error pages. A request whose token is not valid
-# is answered 401 (never by the session). The user is the token's (accounts.auth.BearerAuth),
-# anonymous until then.
+# two-factor (tokens of such users are issued only with a code), django-axes' lockout page (the
+# API's sign-in, POST /api/v1/auth/token, answers a locked account itself: 429), static files,
+# HTMX and the pages' error pages. A request whose token is not valid is answered 401 (never
+# by a session). The user is the token's (accounts.auth.BearerAuth), anonymous until then.
 API_TOKEN_MIDDLEWARE = [
     "gongyou.core.middleware.ProxiedClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -154,7 +154,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # One persistent connection per request thread: the web server's threads are a fixed number
+    # One persistent connection per request thread: the web server's threads are capped
     # (GONGYOU_WEB_WORKERS × GONGYOU_WEB_THREADS connections at most, ADR 0013), so they cannot
     # exhaust PostgreSQL's slots the way on-demand threads did (docs/decisions/0001).
     # Each request first checks its connection (CONN_HEALTH_CHECKS): after PostgreSQL restarts,

@@ -1,5 +1,6 @@
-"""The PostgreSQL backend's health check (gongyou/core/db/postgresql): no round trip for a live
-idle connection, and a connection PostgreSQL has ended is found unusable."""
+"""The PostgreSQL backend's health check (gongyou/core/db/postgresql): no round trip for a
+connection checked moments ago whose socket is quiet, the full check after a quiet spell, and a
+connection PostgreSQL has ended is found unusable."""
 
 from __future__ import annotations
 
@@ -37,6 +38,14 @@ def test_a_live_idle_connection_is_usable_without_a_query(other):
     with mock.patch.object(django_pg.DatabaseWrapper, "is_usable") as select_one:
         assert other.is_usable() is True
     select_one.assert_not_called()
+
+
+def test_a_quiet_connection_gets_the_full_check_again(other):
+    other._full_check_at -= 60  # the last full check was a minute ago
+    with mock.patch.object(django_pg.DatabaseWrapper, "is_usable", return_value=True) as full:
+        assert other.is_usable() is True
+        assert other.is_usable() is True  # the next request, moments later: no query
+    full.assert_called_once()
 
 
 def test_a_connection_postgresql_ended_is_not_usable(other):

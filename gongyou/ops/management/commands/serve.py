@@ -1,4 +1,4 @@
-"""`gongyou serve`: granian (the web server: HTTP in Rust, the WSGI application in a fixed pool
+"""`gongyou serve`: granian (the web server: HTTP in Rust, the WSGI application in a capped pool
 of threads per worker process, keep-alive), the background-task worker and the scheduler,
 supervised together.
 
@@ -56,6 +56,10 @@ class Command(BaseCommand):
             str(opts["workers"]),
             "--blocking-threads",
             str(opts["threads"]),
+            # Keep idle request threads (and so their database connections) for the longest
+            # granian allows, rather than closing and reopening them after 30 s of quiet.
+            "--blocking-threads-idle-timeout",
+            "600",
             "--no-ws",
             "--respawn-failed-workers",  # a worker that dies is replaced
             "--workers-kill-timeout",  # on stop: in-flight requests get 20 s to finish
