@@ -479,7 +479,8 @@ def referral_create_page(request: HttpRequest, worker_id: int) -> HttpResponse:
         )
     except REFUSALS as exc:
         context = _worker_context(request, worker_id, referral_error=_field_messages(exc))
-        return render(request, "publicservices/worker.html", context, status=422)
+        # 409 for a conflict (an open referral already), 422 for bad input: as the API answers.
+        return render(request, "publicservices/worker.html", context, status=exc.status)
     messages.success(
         request, _("Referral sent to %(dept)s.") % {"dept": referral.department_label or "?"}
     )

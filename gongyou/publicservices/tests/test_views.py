@@ -126,7 +126,9 @@ def test_worker_page_print_text_family_and_referral(client_for, admin, worker_fa
     r = Referral.objects.get()
     assert "referrals" in res["Location"]
     res = c.post(f"/public-services/workers/{w.pk}/refer/", {"service_id": service_id})
-    assert res.status_code == 422 and "open referral" in res.content.decode()
+    assert res.status_code == 409 and "open referral" in res.content.decode()  # as the API
+    res = c.post(f"/public-services/workers/{w.pk}/refer/", {"service_id": "x"})
+    assert res.status_code == 422
     assert c.get(f"/public-services/referrals/{r.pk}/").status_code == 200
     assert "深圳市基本医疗保险" in c.get("/public-services/referrals/").content.decode()
 
