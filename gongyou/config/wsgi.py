@@ -18,6 +18,10 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongyou.config.settings.dev")
 
+_django_application = get_wsgi_application()  # sets Django up
+
+from gongyou.core.api import has_bearer_token  # noqa: E402 - needs the apps loaded
+
 _loading = threading.Lock()
 
 
@@ -38,15 +42,12 @@ class TokenApiHandler(WSGIHandler):
 
 
 def is_token_api_call(environ: dict[str, Any]) -> bool:
-    return (
-        environ.get("PATH_INFO", "").startswith("/api/")
-        and environ.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
-    )
+    return environ.get("PATH_INFO", "").startswith("/api/") and has_bearer_token(environ)
 
 
 class GongyouApplication:
     def __init__(self) -> None:
-        self.full = get_wsgi_application()  # sets Django up
+        self.full = _django_application
         self.token_api = TokenApiHandler()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:

@@ -1,7 +1,9 @@
 """API kernel: bearer-token auth, the one error shape, pagination and small schema helpers."""
 
+from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -108,15 +110,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
 
+def has_bearer_token(meta: Mapping[str, Any]) -> bool:
+    """Whether a request (its META or WSGI environ) carries `Authorization: Bearer …`."""
+    return str(meta.get("HTTP_AUTHORIZATION", ""))[:7].lower() == "bearer "
+
+
 class PageSessionAuth(SessionAuth):
     """The pages' session on the API (HTMX), with CSRF. A request with a bearer token is judged
     by its token alone, and one without a session cookie has no session to check: both get
     None here (so 401 when nothing else authenticated them), never a CSRF 403."""
 
     def __call__(self, request: HttpRequest) -> Any:
-        from django.conf import settings
-
-        if request.META.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer ":
+        if has_bearer_token(request.META):
             return None
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return None

@@ -77,8 +77,9 @@ class CSPMiddleware(LibraryCSPMiddleware):
 
 class ProxiedClientAddressMiddleware:
     """Behind reverse proxies listed in TRUSTED_PROXIES (GONGYOU_TRUSTED_PROXIES: addresses or
-    networks such as 10.0.0.0/24, IPv4 or IPv6), put the client's address in REMOTE_ADDR, so the audit log, the per-address sign-in lockout and the
-    portal's rate limits see the client and not the proxy.
+    networks such as 10.0.0.0/24, IPv4 or IPv6), put the client's address in REMOTE_ADDR, so
+    the audit log, the per-address sign-in lockout and the portal's rate limits see the client
+    and not the proxy.
 
     Only a request whose REMOTE_ADDR is a trusted proxy is changed: its X-Forwarded-For is read
     from the right (the addresses appended by proxies we trust) and the first address that is

@@ -202,7 +202,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Lockout (docs/security.md): 5 wrong passwords for one username, or from one address, pause
 # sign-in for that username / address for 15 minutes; a success resets the username's count.
-# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses; none by default):
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks; none
+# by default):
 # gongyou.core.middleware.ProxiedClientAddressMiddleware, docs/security.md.
 TRUSTED_PROXIES = [
     a.strip() for a in (env("GONGYOU_TRUSTED_PROXIES") or "").split(",") if a.strip()
