@@ -6,7 +6,8 @@ each in its own process:
 
 - import: `imports.services.import_create` + `import_run` for the system administrator — the
   whole path (read, repair, validate with the registry's rules, encrypt/hash/mask, COPY or
-  executemany, one audit row per worker, checkpoint per batch of 1,000);
+  executemany, one audit row per worker, checkpoint per batch — the import's default size
+  unless --batch says otherwise);
 - raw: the same people turned into prepared worker tuples (untimed), then only the insert timed —
   COPY (PostgreSQL) / executemany in one transaction (SQLite) into a copy of the workers table
   with all its indexes (the unique lookup hash and the others), batches of 10,000, and the
@@ -68,14 +69,16 @@ IMPORT = (
 from gongyou.accounts.models import User
 from gongyou.accounts.policies import actor_for
 from gongyou.imports import services
+from gongyou.imports.models import DEFAULT_BATCH
 admin = User.objects.get(username="admin")
 t0 = time.monotonic()
 with open(sys.argv[1], "rb") as f:
     job = services.import_create(actor=actor_for(admin), kind="workers", upload=f, enqueue=False,
-                                 batch_size=int(sys.argv[2]))
+                                 batch_size=int(sys.argv[2]) or DEFAULT_BATCH)
 job = services.import_run(job_id=job.pk)
 wall = time.monotonic() - t0
 print(json.dumps({"status": job.status, "error": job.error, "created": job.created,
+                  "batch": job.batch_size,
                   "invalid": job.invalid, "wall_s": wall, "max_rss_mb": rss()}))
 """
 )
@@ -187,7 +190,8 @@ def markdown(results: list[dict[str, Any]], info: dict[str, str], argv: list[str
         f"- Machine: {info.get('machine', '')}",
         f"- {info.get('software', '')}",
         f"- Command: `.venv/bin/python benchmarks/bench_import.py {' '.join(argv)}`",
-        f"- Import preparers (GONGYOU_IMPORT_PROCESSES): {info.get('processes', '')}",
+        f"- Import preparers (GONGYOU_IMPORT_PROCESSES): {info.get('processes', '')}; rows per "
+        f"batch: {', '.join(sorted({str(r['import'].get('batch', '')) for r in results}))}",
         "- import = the whole service path (read CSV, repair, validate, encrypt/hash/mask, bulk insert, one audit row per worker, checkpoint per batch); raw = only the insert of the same rows prepared beforehand (COPY / executemany, one transaction, into a copy of the workers table with all its indexes). Goals: import ≥ 1/3 of raw, peak RSS < 500 MB.\n",
         "| database | rows | import s | import rows/s | raw insert s | raw rows/s | ratio | import peak RSS MB | goal met |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -211,7 +215,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["postgresql", "sqlite", "both"], default="both")
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument(
+        "--batch", type=int, default=0, help="rows per batch; 0 = the import's default"
+    )
     parser.add_argument(
         "--pg-admin-url",
         default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"),

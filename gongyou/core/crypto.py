@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import os
 from functools import lru_cache
@@ -111,7 +110,7 @@ class KeyRing:
         return self.encrypt(self.decrypt(token, context=context), context=context)
 
     def index(self, value: str, *, context: str) -> str:
-        return hmac.new(self.index_key, f"{context}:{value}".encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self.index_key, f"{context}:{value}".encode(), "sha256").hex()
 
 
 def key_id_of(token: str) -> str:

@@ -85,6 +85,8 @@ def digits(value: Any, *, what: str) -> str:
                 % {"what": what, "v": f"{float(value):.6G}"},
             )
         return str(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return value  # already clean: most cells of most files
     raw = unicodedata.normalize("NFKC", str(value or ""))
     out = _QUOTES_SPACES.sub("", raw)
     if _SCIENTIFIC.match(out):

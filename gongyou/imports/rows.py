@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,8 +27,9 @@ from gongyou.accounts.policies import Actor
 from gongyou.classifications.selectors import occupation_names
 from gongyou.core import crypto
 from gongyou.core.audit import audit_build, snapshot
-from gongyou.core.bulk import insert_values
+from gongyou.core.bulk import insert_prepared, value_preparer
 from gongyou.core.errors import ApplicationError, FieldErrors
+from gongyou.core.models import AuditEvent
 from gongyou.regions.selectors import province_codes, region_names
 from gongyou.stations.models import Station
 from gongyou.stations.policies import station_is_visible
@@ -41,9 +43,9 @@ from gongyou.workers.identity import (
 )
 from gongyou.workers.models import SkillCertificate, Worker
 from gongyou.workers.policies import worker_is_visible
+from gongyou.workers.selectors import worker_ids_by_national_hash
 from gongyou.workers.services import (
     WORKER_BULK_COLUMNS,
-    WORKER_REQUIRED_FIELDS,
     certificate_add,
     certificate_clean,
     worker_audit_after,
@@ -151,7 +153,8 @@ def worker_keys(raw: Cells) -> set[Any]:
     if key is None:
         return set()
     cert = _cert_key(raw)
-    return {("w", key)} | ({("c", cert)} if cert else set())
+    # The worker's key is the bare number: a file of a million rows keeps a million of them.
+    return {key} | ({("c", cert)} if cert else set())
 
 
 @dataclass
@@ -162,13 +165,17 @@ class _WorkerRow:
 
     row: int
     raw: Cells
-    national: Any
+    number: str  # the ID number, normalised
     values: dict[str, Any]
     id_hash: str
     cert: dict[str, Any] | None
-    key: tuple[str, int]
+    key: int  # `id_key`
     cert_key: tuple[str, Any] | None
-    attrs: dict[str, Any] | None = None
+    # Only when the row carries every field a registration needs: what registering it as a new
+    # worker writes, ready for the database (`_NewWorkerRows`), or why it may not be registered.
+    insert: tuple[Any, ...] | None = None
+    audit: tuple[Any, ...] | None = None
+    new_errors: list[RowError] | None = None
     cert_only: bool = False
     worker: Worker | None = None
     new: bool = False
@@ -232,12 +239,38 @@ def _worker_data(raw: Cells, errors: FieldErrors) -> tuple[dict[str, Any], dict[
     return data, cert
 
 
+class _NewWorkerRows:
+    """A new worker as the rows the bulk writer inserts, ready for the database: the worker's
+    columns but the two timestamps (`WORKER_BULK_COLUMNS`, the batch's time added by the
+    writer) and the per-row columns of its `worker.register` audit row. Built by preparers,
+    so the writer only adds ids and time."""
+
+    def __init__(self) -> None:
+        self.worker = value_preparer(Worker, WORKER_BULK_COLUMNS)
+        self.after = AuditEvent._meta.get_field("after").get_db_prep_save
+        self.connection = connections[DEFAULT_DB_ALIAS]
+        self.summary = worker_register_summarizer()
+
+    def rows(self, attrs: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        attrs["created_at"] = attrs["updated_at"] = None
+        worker = self.worker(tuple(attrs[c] for c in WORKER_BULK_COLUMNS))[:-2]
+        region = attrs["current_region_id"]
+        audit = (
+            region or "",
+            self.summary(attrs["name"], region)[:300],
+            self.after(worker_audit_after(attrs), self.connection),
+        )
+        return worker, audit
+
+
 def prepare_workers(ctx: Context, batch: list[tuple[int, Cells]]) -> list[Any]:
-    """Validate, normalise, hash and encrypt a batch: work that depends on each row alone (and
-    on reference data), so `imports.pool` may run it in another process. Writes nothing and
-    reads nothing from the database beyond the cached reference data."""
+    """Validate, normalise, hash and encrypt a batch, and make the rows a new worker would be
+    inserted as: work that depends on each row alone (and on reference data), so
+    `imports.pool` may run it in another process. Writes nothing and reads nothing from the
+    database beyond the cached reference data."""
     today = timezone.localdate()
     defaults = worker_bulk_defaults()
+    new_rows = _NewWorkerRows()
     out: list[Any] = []
     for row, raw in batch:
         errors = FieldErrors()
@@ -258,28 +291,32 @@ def prepare_workers(ctx: Context, batch: list[tuple[int, Cells]]) -> list[Any]:
             continue
         assert national is not None  # no errors: the ID number parsed
         id_hash = crypto.blind_index(national.number, context="national_id")
-        complete = all(f in values for f in WORKER_REQUIRED_FIELDS)
-        out.append(
-            _WorkerRow(
-                row=row,
-                raw=raw,
+        p = _WorkerRow(
+            row=row,
+            raw=raw,
+            number=national.number,
+            values=values,
+            id_hash=id_hash,
+            cert=cert,
+            key=int(national.number[:17]),
+            cert_key=("c", _cert_key(raw)) if cert else None,
+        )
+        # What registering this row as a new worker needs, in case its ID number is new.
+        new_errors = FieldErrors()
+        worker_require_new(values=values, errors=new_errors)
+        worker_check_register_scope(actor=ctx.actor, values=values, errors=new_errors)
+        if new_errors:
+            p.new_errors = _field_errors(row, new_errors, raw)
+        else:
+            attrs = worker_new_values(
+                actor=ctx.actor,
                 national=national,
                 values=values,
                 id_hash=id_hash,
-                cert=cert,
-                key=("w", int(national.number[:17])),
-                cert_key=("c", _cert_key(raw)) if cert else None,
-                attrs=worker_new_values(
-                    actor=ctx.actor,
-                    national=national,
-                    values=values,
-                    id_hash=id_hash,
-                    defaults=defaults,
-                )
-                if complete
-                else None,
+                defaults=defaults,
             )
-        )
+            p.insert, p.audit = new_rows.rows(attrs)
+        out.append(p)
     return out
 
 
@@ -308,7 +345,7 @@ def write_workers(ctx: Context, rows: list[Any]) -> BatchResult:
                 RowError(
                     p.row,
                     "national_id",
-                    masked("national_id", p.national.number),
+                    masked("national_id", p.number),
                     "duplicate_in_file",
                     _(
                         "The same ID number (and certificate) is on an earlier row of this file; this row is skipped."
@@ -324,13 +361,17 @@ def write_workers(ctx: Context, rows: list[Any]) -> BatchResult:
         prepared.append(p)
     if not prepared:
         return result
-    existing = {
-        # A merged record stands for the worker it was merged into (workers: duplicates and merge).
-        w.national_id_hash: w.merged_into if w.merged_into_id else w
-        for w in Worker.objects.filter(
-            national_id_hash__in={p.id_hash for p in prepared}
-        ).select_related("merged_into")
-    }
+    # Most rows of a large file are new: ask which hashes are known first, load only those.
+    known = worker_ids_by_national_hash(p.id_hash for p in prepared)
+    existing = (
+        {
+            # A merged record stands for the worker it was merged into (workers: duplicates and merge).
+            w.national_id_hash: w.merged_into if w.merged_into_id else w
+            for w in Worker.objects.filter(pk__in=known.values()).select_related("merged_into")
+        }
+        if known
+        else {}
+    )
     certs_known: dict[tuple[str, str], int] = {}
     numbers = {p.cert["certificate_no"] for p in prepared if p.cert}
     if numbers:
@@ -339,7 +380,7 @@ def write_workers(ctx: Context, rows: list[Any]) -> BatchResult:
         ).values_list("issuing_organisation", "certificate_no", "worker_id"):
             certs_known[(issuer, number)] = worker_id
     now = timezone.now()
-    new_workers: list[dict[str, Any]] = []
+    new_workers: list[_WorkerRow] = []
     built: set[str] = set()
     todo: list[_WorkerRow] = []
     for p in prepared:
@@ -380,31 +421,21 @@ def write_workers(ctx: Context, rows: list[Any]) -> BatchResult:
                 RowError(
                     p.row,
                     "national_id",
-                    masked("national_id", p.national.number),
+                    masked("national_id", p.number),
                     "worker_not_imported",
                     _("The worker of this certificate was not imported (see the earlier row)."),
                 )
             )
             continue
-        errors = FieldErrors()
-        worker_require_new(values=p.values, errors=errors)
-        worker_check_register_scope(actor=actor, values=p.values, errors=errors)
-        if errors:
+        if p.new_errors:
             result.counts["invalid"] += 1
-            result.errors.extend(_field_errors(p.row, errors, p.raw))
+            result.errors.extend(p.new_errors)
             continue
         if cert_owner is not None:
             result.counts["conflicts"] += 1
             result.errors.append(_cert_conflict(p))
             continue
-        attrs = dict(
-            p.attrs
-            or worker_new_values(
-                actor=actor, national=p.national, values=p.values, id_hash=p.id_hash
-            )
-        )
-        attrs["created_at"] = attrs["updated_at"] = now
-        new_workers.append(attrs)
+        new_workers.append(p)
         built.add(p.id_hash)
         p.new = True
         todo.append(p)
@@ -480,17 +511,18 @@ def _update_row(actor: Actor, p: _WorkerRow, result: BatchResult) -> str:
     return "updated" if changed else "unchanged"
 
 
-def _insert_workers(actor: Actor, workers: list[dict[str, Any]], now: dt.datetime) -> None:
-    """Insert new workers (as `worker_new_values`) and one `worker.register` audit row each,
-    both as plain rows: what `worker_register` writes, without building model instances."""
-    insert_values(
-        Worker, WORKER_BULK_COLUMNS, [tuple(w[c] for c in WORKER_BULK_COLUMNS) for w in workers]
-    )
-    ids = dict(
-        Worker.objects.filter(
-            national_id_hash__in=[w["national_id_hash"] for w in workers]
-        ).values_list("national_id_hash", "id")
-    )
+def _insert_workers(actor: Actor, workers: list[_WorkerRow], now: dt.datetime) -> None:
+    """Insert new workers and one `worker.register` audit row each, as the rows their
+    preparers made (`_NewWorkerRows`): what `worker_register` writes, without model instances."""
+    stamp = Worker._meta.get_field("created_at").get_db_prep_save(now, connection)
+    rows = []
+    for p in workers:
+        assert p.insert is not None
+        rows.append((*p.insert, stamp, stamp))
+    ids: Sequence[int] | None = insert_prepared(Worker, WORKER_BULK_COLUMNS, rows)
+    if ids is None:  # PostgreSQL's COPY gives no ids back: look them up
+        found = worker_ids_by_national_hash(p.id_hash for p in workers)
+        ids = [found[p.id_hash] for p in workers]
     # What `audit_build` puts in the columns every row of the batch shares, built once.
     template = audit_build(
         actor=actor.user,
@@ -499,21 +531,19 @@ def _insert_workers(actor: Actor, workers: list[dict[str, Any]], now: dt.datetim
         entity_id="0",
     )
     template.at = now
-    shared = {c: getattr(template, c) for c in AUDIT_EVENT_COLUMNS}
-    summary = worker_register_summarizer()
+    shared = list(
+        value_preparer(AuditEvent, AUDIT_EVENT_COLUMNS)(
+            tuple(getattr(template, c) for c in AUDIT_EVENT_COLUMNS)
+        )
+    )
     events = []
-    for w in workers:
-        pk = ids[w["national_id_hash"]]
-        region = w["current_region_id"]
-        per_row = {
-            "entity_id": str(pk),
-            "worker_id": pk,
-            "region_code": region or "",
-            "summary": summary(w["name"], region)[:300],
-            "after": worker_audit_after(w),
-        }
-        events.append(tuple(per_row.get(c, shared[c]) for c in AUDIT_EVENT_COLUMNS))
-    insert_values(type(template), AUDIT_EVENT_COLUMNS, events)
+    for p, pk in zip(workers, ids, strict=True):
+        event = shared.copy()
+        event[_ENTITY_ID] = str(pk)
+        event[_WORKER_ID] = pk
+        event[_REGION_CODE], event[_SUMMARY], event[_AFTER] = p.audit  # type: ignore[misc]
+        events.append(event)
+    insert_prepared(AuditEvent, AUDIT_EVENT_COLUMNS, events)
 
 
 AUDIT_EVENT_COLUMNS = [
@@ -532,6 +562,10 @@ AUDIT_EVENT_COLUMNS = [
     "purpose",
     "ip_address",
 ]
+_ENTITY_ID, _WORKER_ID, _REGION_CODE, _SUMMARY, _AFTER = (
+    AUDIT_EVENT_COLUMNS.index(c)
+    for c in ("entity_id", "worker_id", "region_code", "summary", "after")
+)
 
 
 # --- stations ----------------------------------------------------------------------------------

@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.utils import timezone
 
 from gongyou.core.audit import audit_build, snapshot
+from gongyou.core.bulk import value_preparer
 from gongyou.core.crypto import decrypt
 from gongyou.core.models import AuditEvent
 from gongyou.testing import make_national_id, make_phone
@@ -78,3 +82,17 @@ def test_imported_audit_row_matches_audit_build(run_import: Any, admin: Any) -> 
             assert getattr(event, column) == getattr(expected, column), column
         assert (event.region_code, event.summary) == (expected.region_code, expected.summary)
         assert (event.before, event.after, event.purpose) == (None, expected.after, "")
+
+
+def test_prepared_values_are_what_save_would_store() -> None:
+    columns = ["birth_date", "union_joined_on", "created_at", "name"]
+    fields = [Worker._meta.get_field(c) for c in columns]
+    now = timezone.now()
+    for row in [
+        (dt.date(1990, 1, 31), None, now, "张三"),
+        (dt.date(2001, 12, 5), dt.date(2024, 8, 4), now, "李四"),
+    ]:
+        expected = tuple(
+            f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)
+        )
+        assert value_preparer(Worker, columns)(row) == expected

@@ -250,6 +250,21 @@ def test_template_second_header_row_is_skipped(run_import: Any) -> None:
     assert template_xlsx("workers")[:2] == b"PK"
 
 
+@pytest.mark.parametrize("kind", ["workers", "stations", "visits", "settlement-history"])
+def test_no_header_is_a_number(kind: str) -> None:
+    # The runner takes a row whose first cell is all digits for data without looking it up
+    # among the headers (imports.services._header_again): no header may be a number.
+    from gongyou.imports.reading import header_index
+
+    assert not [key for key in header_index(kind) if key.isdigit()]
+
+
+def test_blank_rows_are_skipped_whatever_their_cells(run_import: Any) -> None:
+    data = csv_bytes([ZH, ["", " ", "\u3000"], person(), [None, "  "]])
+    job = run_import("workers", data)
+    assert job.created == 1 and job.invalid == 0, errors_of(job)
+
+
 def test_a_row_for_a_merged_id_updates_the_kept_worker(run_import, admin_actor, worker_factory):
     from gongyou.testing import make_national_id
     from gongyou.workers.services import worker_merge

@@ -265,3 +265,15 @@ def test_reveal_for_another_purpose_keeps_the_reason(worker_factory, make_user):
         actor=handler, worker=worker, fields=["phone"], purpose="other", detail="court summons"
     )
     assert AuditEvent.objects.get(action="worker.reveal").purpose == "other: court summons"
+
+
+def test_ids_by_national_hash_in_chunks(worker_factory, monkeypatch):
+    from gongyou.workers import selectors
+
+    workers = [worker_factory() for _ in range(5)]
+    monkeypatch.setattr(selectors, "_IN_CHUNK", 2)
+    hashes = [w.national_id_hash for w in workers] + ["0" * 64]
+    assert selectors.worker_ids_by_national_hash(hashes) == {
+        w.national_id_hash: w.pk for w in workers
+    }
+    assert selectors.worker_ids_by_national_hash([]) == {}

@@ -19,7 +19,7 @@ from gongyou.accounts.policies import actor_for
 from gongyou.core.errors import ApplicationError
 from gongyou.imports import services
 from gongyou.imports.enums import ImportKind, ImportStatus
-from gongyou.imports.models import ImportJob
+from gongyou.imports.models import DEFAULT_BATCH, ImportJob
 
 
 class Command(BaseCommand):
@@ -32,7 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("what", choices=[*ImportKind.values, "resume"])
         parser.add_argument("target", help="the file, or the job id for resume")
         parser.add_argument("--user", help="act as this user (their roles and area); required")
-        parser.add_argument("--batch", type=int, default=1000, help="rows per transaction")
+        parser.add_argument(
+            "--batch", type=int, default=DEFAULT_BATCH, help="rows per transaction (and checkpoint)"
+        )
         parser.add_argument(
             "--force",
             action="store_true",
