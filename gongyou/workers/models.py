@@ -28,20 +28,28 @@ class Worker(TimeStampedModel):
     national_id_enc = models.TextField(_("ID number (encrypted)"))
     national_id_hash = models.CharField(_("ID number lookup hash"), max_length=64, unique=True)
     national_id_masked = models.CharField(_("ID number"), max_length=18)
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, db_index=True)
+    # No index of its own: equality is served by worker_duplicate_idx (name first), partial
+    # search by the trigram index on PostgreSQL (migration 0002).
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     phone_enc = models.TextField(_("mobile (encrypted)"), blank=True)
     phone_hash = models.CharField(_("mobile lookup hash"), max_length=64, blank=True, db_index=True)
     phone_masked = models.CharField(_("mobile"), max_length=11, blank=True)
+    # Both indexed by the (region, id) indexes of Meta: a single-column one would be a twin.
     hukou_region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("hukou region")
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("hukou region"),
+        db_index=False,
     )
     current_region = models.ForeignKey(
         "regions.Region",
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("current region"),
+        db_index=False,
     )
     current_address = models.CharField(_("current address"), max_length=200, blank=True)
     migration_scope = models.CharField(
