@@ -61,6 +61,7 @@ from gongyou.workers.services import (
 
 from . import cells
 from .choices import ENUMS, choice
+from .keys import KeySet
 
 Cells = dict[str, Any]
 OUTCOMES = ("created", "updated", "unchanged", "invalid", "duplicate_in_file", "conflicts")
@@ -85,7 +86,7 @@ class BatchResult:
 @dataclass
 class Context:
     actor: Actor
-    seen: set[Any] = field(default_factory=set)  # keys of rows already taken, whole file
+    seen: KeySet = field(default_factory=KeySet)  # keys of rows already taken, whole file
     labels: dict[str, str] = field(default_factory=dict)  # field -> the file's header
 
 

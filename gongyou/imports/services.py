@@ -29,6 +29,7 @@ from gongyou.core.errors import Conflict, FieldErrors, NotFound
 from . import history
 from . import rows as processors
 from .enums import TRANSITIONS, ImportKind, ImportStatus
+from .keys import KeySet
 from .models import DEFAULT_BATCH, ImportJob, ImportRowError
 from .pool import Batch, Preparer, import_processes, pool_min_rows
 from .reading import (
@@ -384,7 +385,7 @@ def _run(job: ImportJob, *, token: str, progress: Callable[[ImportJob], None] | 
         ImportJob.objects.filter(pk=job.pk).update(unknown_columns=headers.unknown)
     index = header_index(job.kind)
     actor = actor_for(job.created_by)
-    ctx = processors.Context(actor=actor, labels=headers.labels)
+    ctx = processors.Context(actor=actor, labels=headers.labels, seen=KeySet(expected=job.total))
     process = PROCESSORS[job.kind]
     keys = KEYS[job.kind]
 
