@@ -14,7 +14,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from gongyou.accounts.enums import OrganisationKind, Role
 from gongyou.accounts.models import Organisation
@@ -24,7 +27,7 @@ from gongyou.settlement.policies import policy_can_edit
 from gongyou.workers.models import Worker
 from gongyou.workers.policies import worker_is_visible, worker_require_can_edit
 
-from .enums import DEPARTMENT_OUTCOMES, ReferralStatus
+from .enums import ACTIVITY_TRANSITIONS, DEPARTMENT_OUTCOMES, ActivityStatus, ReferralStatus
 from .models import Activity, ActivityRegistration, Referral
 
 VIEW_ROLES = frozenset(Role.values)
@@ -213,3 +216,32 @@ def activity_require_can_register(actor: Actor, worker: Worker) -> None:
         raise NotFound()
     if not activity_can_register(actor):
         raise PermissionDenied()
+
+
+# -- what an activity's dates allow (asked by activity_transition, offered by pages and the API) --
+
+
+def activity_can_open(activity: Activity, *, now: dt.datetime | None = None) -> bool:
+    """Whether registration may be opened (or reopened): not once the last day of registration
+    or the start has passed (the dates must change first)."""
+    moment = now or timezone.now()
+    return (
+        timezone.localdate(moment) <= activity.registration_closes_on
+        and moment < activity.starts_at
+    )
+
+
+def activity_has_started(activity: Activity, *, now: dt.datetime | None = None) -> bool:
+    """From the start time on, the activity may be recorded as held."""
+    return (now or timezone.now()) >= activity.starts_at
+
+
+def activity_transitions_now(activity: Activity, *, now: dt.datetime | None = None) -> list[str]:
+    """The statuses the activity may move to now: those of its status (ACTIVITY_TRANSITIONS)
+    that its dates allow (`activity_transition` refuses the others)."""
+    moment = now or timezone.now()
+    timely: dict[str, bool] = {
+        ActivityStatus.OPEN: activity_can_open(activity, now=moment),
+        ActivityStatus.HELD: activity_has_started(activity, now=moment),
+    }
+    return sorted(s for s in ACTIVITY_TRANSITIONS[activity.status] if timely.get(s, True))

@@ -33,7 +33,6 @@ from gongyou.workers.models import Worker
 from gongyou.workers.selectors import worker_get
 
 from .enums import (
-    ACTIVITY_TRANSITIONS,
     OPEN_REFERRALS,
     REGISTRATION_TRANSITIONS,
     Availability,
@@ -53,6 +52,7 @@ from .models import (
 from .policies import (
     activities_visible_to,
     activity_can_manage,
+    activity_transitions_now,
     catalogue_require_visible,
     family_require_visible,
     indicators_require_visible,
@@ -885,7 +885,7 @@ def activity_read(*, actor: Actor, activity: Activity) -> dict[str, Any]:
         "feedback_count": summary["feedback_count"],
         "rating_average": summary["rating_average"],
         "version": activity.version,
-        "allowed": sorted(ACTIVITY_TRANSITIONS[activity.status]) if can_manage else [],
+        "allowed": activity_transitions_now(activity) if can_manage else [],
     }
 
 

@@ -39,7 +39,6 @@ from .enums import (
     REFERRAL_TRANSITIONS,
     REGISTRATION_TRANSITIONS,
     VERSION_TRANSITIONS,
-    ActivityStatus,
     RegistrationStatus,
 )
 from .forms import (
@@ -644,16 +643,6 @@ def activity_edit_page(request: HttpRequest, activity_id: int) -> HttpResponse:
     return _form_page(request, "publicservices/activity_form.html", context)
 
 
-def _activity_transitions(activity: Any, read: dict[str, Any], now: dt.datetime) -> list[str]:
-    """The status buttons: those the user's role allows (`read["allowed"]`) that the activity's
-    dates allow now (activity_transition's rules)."""
-    timely: dict[str, bool] = {
-        ActivityStatus.OPEN: services.activity_can_open(activity, now=now),
-        ActivityStatus.HELD: services.activity_has_started(activity, now=now),
-    }
-    return [s for s in read["allowed"] if timely.get(s, True)]
-
-
 def _activity_context(request: HttpRequest, activity: Any, **extra: Any) -> dict[str, Any]:
     actor = actor_for(request.user)
     now = timezone.now()
@@ -664,7 +653,7 @@ def _activity_context(request: HttpRequest, activity: Any, **extra: Any) -> dict
     return {
         "a": activity,
         "read": read,
-        "allowed": _activity_transitions(activity, read, now),
+        "allowed": read["allowed"],  # what the role and the activity's dates allow now
         "rows": [
             _registration_row(
                 activity, r, can_manage=can_manage, can_register=can_register, now=now

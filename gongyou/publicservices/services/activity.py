@@ -53,9 +53,11 @@ from ..enums import (
     Relation,
 )
 from ..models import Activity, ActivityRegistration, FamilyMember
-from ..policies import (
+from ..policies import (  # the date rules are re-exported by `services` for the pages
     activity_can_create,
+    activity_can_open,
     activity_can_register,
+    activity_has_started,
     activity_require_can_manage,
     activity_require_can_register,
     activity_require_visible,
@@ -114,21 +116,6 @@ NOT_EDITABLE = gettext_lazy("A held or cancelled activity is a record and cannot
 def activity_can_edit(activity: Activity) -> bool:
     """Held and cancelled activities are a record: no more edits."""
     return activity.status in ACTIVITY_EDITABLE
-
-
-def activity_can_open(activity: Activity, *, now: dt.datetime | None = None) -> bool:
-    """Whether registration may be opened (or reopened): not once the last day of registration
-    or the start has passed (the dates must change first)."""
-    moment = _now(now)
-    return (
-        timezone.localdate(moment) <= activity.registration_closes_on
-        and moment < activity.starts_at
-    )
-
-
-def activity_has_started(activity: Activity, *, now: dt.datetime | None = None) -> bool:
-    """From the start time on, the activity may be recorded as held."""
-    return _now(now) >= activity.starts_at
 
 
 def activity_registration_open(activity: Activity, *, now: dt.datetime | None = None) -> bool:

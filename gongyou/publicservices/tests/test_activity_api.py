@@ -150,3 +150,32 @@ def test_activity_list_costs_the_same_for_one_or_many(
     many, cost_many = listed()
     assert (one["count"], many["count"]) == (1, 5)
     assert cost_many == cost_one
+
+
+def test_allowed_statuses_are_what_the_dates_permit_now(api, open_activity, admin_actor):
+    from gongyou.publicservices import services
+    from gongyou.publicservices.policies import activity_transitions_now
+
+    activity = open_activity()
+    activity = services.activity_transition(
+        actor=admin_actor, activity=activity, to_status="closed", expected_version=activity.version
+    )
+    start = activity.starts_at
+    assert activity_transitions_now(activity) == ["cancelled", "open"]
+    # Past the registration window, reopening needs new dates; from the start, held is offered.
+    after_window = start - dt.timedelta(hours=1)  # registration closed tomorrow, the start is later
+    assert activity_transitions_now(activity, now=after_window) == ["cancelled"]
+    assert activity_transitions_now(activity, now=start) == ["cancelled", "held"]
+    # The API says the same as the service will do: the window has passed.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Activity.objects.filter(pk=activity.pk).update(
+        registration_opens_on=yesterday - dt.timedelta(days=1), registration_closes_on=yesterday
+    )
+    body = api.get(f"/api/v1/public-activities/{activity.pk}").json()
+    assert body["allowed"] == ["cancelled"]
+    refused = api.post(
+        f"/api/v1/public-activities/{activity.pk}/transition",
+        {"to_status": "open", "version": body["version"]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 409
