@@ -53,7 +53,7 @@ from ..enums import (
     Relation,
 )
 from ..models import Activity, ActivityRegistration, FamilyMember
-from ..policies import (  # the date rules are re-exported by `services` for the pages
+from ..policies import (
     activity_can_create,
     activity_can_open,
     activity_can_register,
